@@ -1,0 +1,339 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The part every registry shares, whatever the store: local FIFO queueing per key, hand-off of
+ * a held lease to the next local waiter within a fairness budget, the renewal watchdog, and
+ * waiting for the store's release notification. Subclasses only choose the store.
+ */
+abstract class AbstractLockRegistry implements DistributedLockRegistry {
+
+	private static final Logger logger = LoggerFactory.getLogger(AbstractLockRegistry.class);
+
+	private final LockStore store;
+
+	private final LockOptions options;
+
+	private final String instanceId = UUID.randomUUID().toString();
+
+	private final AtomicLong holdIds = new AtomicLong();
+
+	private final ConcurrentHashMap<String, KeyState> states = new ConcurrentHashMap<>();
+
+	private final AtomicInteger active = new AtomicInteger();
+
+	private final LongAdder renewals = new LongAdder();
+
+	private final LongAdder losses = new LongAdder();
+
+	AbstractLockRegistry(LockStore store, LockOptions options) {
+		this.store = store;
+		this.options = options;
+		store.onRelease(this::released);
+	}
+
+	@Override
+	public DistributedLock obtain(String key) {
+		if (key == null || key.isEmpty()) {
+			throw new IllegalArgumentException("Lock key must not be null or empty");
+		}
+		return new ThreadLock(this, key);
+	}
+
+	@Override
+	public Mono<LockHold> acquire(String key, Duration wait, Duration lease) {
+		return Mono.defer(() -> {
+			ReactiveHold hold = new ReactiveHold(this, key);
+			long start = System.nanoTime();
+			return acquire(key, hold, wait, lease, start).then(Mono.fromSupplier(() -> {
+				hold.granted();
+				return hold;
+			}));
+		});
+	}
+
+	/** This JVM's holds right now. */
+	public int activeHolds() {
+		return this.active.get();
+	}
+
+	/** Lease renewals done by the watchdog so far. */
+	public long renewals() {
+		return this.renewals.sum();
+	}
+
+	/** Holds found lost (lease expired or taken over before release) so far. */
+	public long losses() {
+		return this.losses.sum();
+	}
+
+	/** Keys this JVM holds or waits for right now. */
+	int trackedKeys() {
+		return this.states.size();
+	}
+
+	LockOptions options() {
+		return this.options;
+	}
+
+	/**
+	 * Takes the lock for {@code owner}: completes empty when held (re-entered or acquired),
+	 * errors with a {@link LockException} otherwise. Cancelling gives up cleanly.
+	 */
+	Mono<Void> acquire(String key, Object owner, Duration wait, Duration lease, long startNanos) {
+		KeyState state = join(key);
+		CompletableFuture<Void> granted = state.enter(owner);
+		if (granted == null) {
+			leave(state);
+			return Mono.empty();
+		}
+		long deadline = startNanos + wait.toNanos();
+		Mono<Void> local = granted.isDone() ? Mono.empty()
+				: Mono.fromFuture(granted, true)
+					.timeout(remaining(deadline))
+					.onErrorMap(java.util.concurrent.TimeoutException.class,
+							(ex) -> new LockAcquisitionException(key, elapsed(startNanos)));
+		return local.then(Mono.defer(() -> ensureLease(state, owner, lease, deadline, startNanos)))
+			.doOnSuccess((ignored) -> this.active.incrementAndGet())
+			.doOnError((ex) -> giveUp(state, owner, granted))
+			.doOnCancel(() -> giveUp(state, owner, granted));
+	}
+
+	/** The local owner makes sure this JVM holds the store lease: reuses a handed-off one or takes it. */
+	private Mono<Void> ensureLease(KeyState state, Object owner, Duration lease, long deadline, long startNanos) {
+		Lease current = state.lease;
+		if (current != null && current.isValid()) {
+			state.ownerToken(current.token);
+			return (lease == null || lease.equals(current.fixed)) ? Mono.empty() : refix(state, current, lease);
+		}
+		if (current != null) {
+			discard(state, current);
+		}
+		String storeOwner = this.instanceId + ":" + this.holdIds.incrementAndGet();
+		Duration leaseTime = (lease != null) ? lease : this.options.leaseTime();
+		return attemptStore(state, storeOwner, leaseTime, deadline, startNanos).map((token) -> {
+			Lease taken = new Lease(storeOwner, lease, this.options.leaseTime(), token, System.nanoTime());
+			state.lease = taken;
+			state.ownerToken(token);
+			if (lease == null) {
+				startWatchdog(state.key, taken);
+			}
+			return taken;
+		}).then();
+	}
+
+	/** One store attempt after another, waking on the release notification or the lease's end. */
+	private Mono<Long> attemptStore(KeyState state, String storeOwner, Duration lease, long deadline,
+			long startNanos) {
+		boolean queues = !remaining(deadline).isZero();
+		Mono<Long> attempt = Mono.defer(() -> {
+			CompletableFuture<Void> signal = state.armReleaseSignal();
+			Duration left = remaining(deadline);
+			return this.store.acquire(state.key, storeOwner, lease, left).flatMap((result) -> {
+				if (result.acquired()) {
+					return Mono.just(result.token());
+				}
+				Duration stillLeft = remaining(deadline);
+				if (stillLeft.isZero()) {
+					return Mono.error(new LockAcquisitionException(state.key, elapsed(startNanos)));
+				}
+				Duration nap = (result.retryIn().compareTo(stillLeft) < 0) ? result.retryIn() : stillLeft;
+				return Mono.firstWithSignal(Mono.fromFuture(signal, true), Mono.delay(nap).then()).then(Mono.empty());
+			});
+		});
+		return attempt.repeatWhenEmpty(Integer.MAX_VALUE, (emptyRounds) -> emptyRounds)
+			.onErrorMap((ex) -> !(ex instanceof LockException),
+					(ex) -> new LockUnavailableException(state.key, elapsed(startNanos), ex))
+			.doOnError(LockAcquisitionException.class, (ex) -> cancelQueued(queues, state.key, storeOwner))
+			.doOnCancel(() -> cancelQueued(queues, state.key, storeOwner));
+	}
+
+	/**
+	 * Gives the owner's hold back: the last hold of the owner either hands the lease to the
+	 * next local waiter (within the fairness budget) or releases it in the store. Local state is
+	 * cleared and renewal stopped whatever the store answers.
+	 */
+	Mono<Void> release(KeyState state, Object owner) {
+		if (!state.decrement(owner)) {
+			return Mono.empty();
+		}
+		this.active.decrementAndGet();
+		Lease lease = state.lease;
+		boolean handoff = lease != null && lease.isValid() && lease.fixed == null && state.hasWaiters()
+				&& lease.handoffs < this.options.handoffBudget();
+		if (handoff) {
+			lease.handoffs++;
+			lease.token++;
+			exitAndLeave(state);
+			return Mono.empty();
+		}
+		state.lease = null;
+		if (lease == null) {
+			exitAndLeave(state);
+			return Mono.empty();
+		}
+		lease.stopRenewal();
+		return this.store.release(state.key, lease.storeOwner, lease.token, lease.current())
+			.onErrorMap((ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
+			.flatMap((released) -> (released && !lease.lost) ? Mono.<Void>empty() : lost(state.key, lease))
+			// Before the caller hears of it: a thread that locks again at once must find the key free.
+			.doOnTerminate(() -> exitAndLeave(state))
+			.doOnCancel(() -> exitAndLeave(state));
+	}
+
+	KeyState state(String key) {
+		return this.states.get(key);
+	}
+
+	private Mono<Void> lost(String key, Lease lease) {
+		if (!lease.lost) {
+			lease.lost = true;
+			this.losses.increment();
+		}
+		LockLostException ex = new LockLostException(key, Duration.ZERO);
+		if (this.options.throwOnLost()) {
+			return Mono.error(ex);
+		}
+		logger.warn(ex.getMessage());
+		return Mono.empty();
+	}
+
+	private void startWatchdog(String key, Lease lease) {
+		Duration period = lease.renewalLease.dividedBy(3);
+		lease.renewal = Flux.interval(period, period).concatMap((tick) -> {
+			long start = System.nanoTime();
+			return this.store.renew(key, lease.storeOwner, lease.renewalLease)
+				.doOnNext((renewed) -> renewalResult(key, lease, renewed, start))
+				.onErrorResume((ex) -> {
+					renewalFailed(key, lease, ex);
+					return Mono.empty();
+				});
+		}).subscribe();
+	}
+
+	private void renewalResult(String key, Lease lease, boolean renewed, long start) {
+		if (renewed) {
+			lease.renewed(start);
+			this.renewals.increment();
+			return;
+		}
+		markLost(key, lease);
+	}
+
+	private void renewalFailed(String key, Lease lease, Throwable ex) {
+		if (lease.isValid()) {
+			logger.debug("Renewal of a lock failed; will retry while the lease lasts", ex);
+			return;
+		}
+		logger.warn("Lock lease lost: renewals failed until the lease ran out ({})", ex.getMessage());
+		markLost(key, lease);
+	}
+
+	private void markLost(String key, Lease lease) {
+		if (!lease.lost) {
+			lease.lost = true;
+			this.losses.increment();
+			logger.warn("Lock lost: its lease expired or was taken over before release");
+		}
+		lease.stopRenewal();
+	}
+
+	/** A receiver asked for a fixed lease on a handed-off watchdog lease: stop renewing and move its expiry. */
+	private Mono<Void> refix(KeyState state, Lease current, Duration lease) {
+		current.stopRenewal();
+		Lease fixed = new Lease(current.storeOwner, lease, current.renewalLease, current.token, System.nanoTime());
+		fixed.handoffs = current.handoffs;
+		state.lease = fixed;
+		return this.store.renew(state.key, current.storeOwner, lease)
+			.flatMap((renewed) -> renewed ? Mono.<Void>empty()
+					: Mono.error(new LockUnavailableException("Lock '" + state.key
+							+ "' was lost while being handed over", state.key, Duration.ZERO)));
+	}
+
+	private void discard(KeyState state, Lease stale) {
+		state.lease = null;
+		stale.stopRenewal();
+		this.store.release(state.key, stale.storeOwner, stale.token, stale.current())
+			.subscribe(null, (ex) -> logger.debug("Could not release a stale lease", ex));
+	}
+
+	private void giveUp(KeyState state, Object owner, CompletableFuture<Void> granted) {
+		if (state.abandon(owner, granted)) {
+			leave(state);
+			return;
+		}
+		// Granted locally but the store refused or we were cancelled: pass the turn on.
+		exitAndLeave(state);
+	}
+
+	private void cancelQueued(boolean queued, String key, String storeOwner) {
+		if (!queued) {
+			return;
+		}
+		this.store.cancel(key, storeOwner).subscribe(null, (ex) -> logger.debug("Could not leave the lock queue", ex));
+	}
+
+	private void exitAndLeave(KeyState state) {
+		state.exit();
+		leave(state);
+	}
+
+	private KeyState join(String key) {
+		return this.states.compute(key, (k, state) -> {
+			KeyState joined = (state != null) ? state : new KeyState(k);
+			joined.users++;
+			return joined;
+		});
+	}
+
+	private void leave(KeyState state) {
+		boolean[] removed = new boolean[1];
+		this.states.computeIfPresent(state.key, (k, current) -> {
+			if (current != state || --current.users > 0) {
+				return current;
+			}
+			removed[0] = true;
+			return null;
+		});
+		if (removed[0]) {
+			forgetKey(state.key);
+			Lease orphan = state.lease;
+			if (orphan != null) {
+				discard(state, orphan);
+			}
+		}
+	}
+
+	/** Hook for stores that keep per-key bookkeeping for wake-ups. */
+	void forgetKey(String key) {
+	}
+
+	private void released(String key) {
+		KeyState state = this.states.get(key);
+		if (state != null) {
+			state.signalRelease();
+		}
+	}
+
+	private static Duration remaining(long deadlineNanos) {
+		long left = deadlineNanos - System.nanoTime();
+		return (left > 0) ? Duration.ofNanos(left) : Duration.ZERO;
+	}
+
+	static Duration elapsed(long startNanos) {
+		return Duration.ofNanos(System.nanoTime() - startNanos);
+	}
+
+}

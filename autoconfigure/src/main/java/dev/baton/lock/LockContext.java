@@ -1,0 +1,53 @@
+package dev.baton.lock;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.OptionalLong;
+
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+
+/**
+ * The fencing token of the lock guarding the current section, for code inside a
+ * {@code @DistributedLock} method or a {@code withLock} callback: pass it to the store you
+ * write to, so that the store can refuse writes carrying an older token.
+ */
+public final class LockContext {
+
+	private static final ThreadLocal<Deque<Long>> tokens = ThreadLocal.withInitial(ArrayDeque::new);
+
+	private static final String CONTEXT_KEY = LockContext.class.getName();
+
+	private LockContext() {
+	}
+
+	/** The innermost lock's fencing token on this thread, if a blocking section holds one. */
+	public static OptionalLong fencingToken() {
+		Long token = tokens.get().peek();
+		return (token != null) ? OptionalLong.of(token) : OptionalLong.empty();
+	}
+
+	/** The innermost lock's fencing token in a reactive section; empty outside one. */
+	public static Mono<Long> reactiveFencingToken() {
+		return Mono.deferContextual((context) -> Mono.justOrEmpty(context.<Long>getOrEmpty(CONTEXT_KEY)));
+	}
+
+	/** A Reactor context that carries the hold's token to the section. */
+	static Context with(LockHold hold) {
+		return Context.of(CONTEXT_KEY, hold.fencingToken());
+	}
+
+	/** Makes {@code token} the current thread's until {@link #pop()}. */
+	static void push(long token) {
+		tokens.get().push(token);
+	}
+
+	static void pop() {
+		Deque<Long> stack = tokens.get();
+		stack.poll();
+		if (stack.isEmpty()) {
+			tokens.remove();
+		}
+	}
+
+}

@@ -1,0 +1,30 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+
+import dev.baton.BatonException;
+
+/** A lock could not be taken, kept or given back. Carries the lock's key and what was waited. */
+public abstract class LockException extends BatonException {
+
+	private final String key;
+
+	private final Duration waited;
+
+	LockException(String message, String key, Duration waited, Throwable cause) {
+		super(message, cause);
+		this.key = key;
+		this.waited = waited;
+	}
+
+	/** The lock's key, as the caller gave it. */
+	public String getKey() {
+		return this.key;
+	}
+
+	/** How long the caller waited before this was thrown. */
+	public Duration getWaited() {
+		return this.waited;
+	}
+
+}

@@ -1,0 +1,28 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+
+/**
+ * How a registry holds its locks.
+ * @param leaseTime the lease of a hold taken without an explicit one; the watchdog renews it
+ * every third of it while the hold lasts
+ * @param handoffBudget how many times in a row a held lease may pass straight to the next
+ * waiter in the same JVM before it goes back to the store, so waiters elsewhere get their turn
+ * @param throwOnLost whether releasing a lost hold throws {@link LockLostException} ({@code true})
+ * or logs and counts it
+ */
+public record LockOptions(Duration leaseTime, int handoffBudget, boolean throwOnLost) {
+
+	/** 30 s lease, 8 local hand-offs, throw on a lost hold. */
+	public static final LockOptions DEFAULTS = new LockOptions(Duration.ofSeconds(30), 8, true);
+
+	public LockOptions {
+		if (leaseTime == null || leaseTime.toMillis() < 3) {
+			throw new IllegalArgumentException("baton.lock.lease-time must be at least 3 ms, got " + leaseTime);
+		}
+		if (handoffBudget < 0) {
+			throw new IllegalArgumentException("baton.lock.handoff-budget must be >= 0, got " + handoffBudget);
+		}
+	}
+
+}

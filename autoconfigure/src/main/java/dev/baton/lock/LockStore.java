@@ -1,0 +1,51 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Where holds live: one Redis, a Redlock quorum, or this JVM. Every operation is one atomic
+ * step on the store; the registry above it does the waiting, local queueing and renewal.
+ */
+interface LockStore {
+
+	/**
+	 * Tries to take the lock for {@code owner}.
+	 * @param willWait how long the caller will keep trying; non-zero queues it fairly
+	 */
+	Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait);
+
+	/**
+	 * Releases the owner's hold.
+	 * @param lastToken the last fencing token handed out under this hold (hand-offs raise it)
+	 * @return {@code true} if released, {@code false} if the owner no longer held it
+	 */
+	Mono<Boolean> release(String key, String owner, long lastToken, Duration lease);
+
+	/** Extends the owner's lease. {@code false}: the owner no longer holds it. */
+	Mono<Boolean> renew(String key, String owner, Duration lease);
+
+	/** Takes a waiter that gave up out of the fair queue. */
+	Mono<Void> cancel(String key, String owner);
+
+	/**
+	 * Registers the one callback told when a lock of this store may have become free; called
+	 * with the lock's key as given to {@link #acquire}. Called at most once, before any use.
+	 */
+	void onRelease(java.util.function.Consumer<String> listener);
+
+	/** The outcome of one acquire step. */
+	record Attempt(boolean acquired, long token, Duration retryIn) {
+
+		static Attempt acquired(long token) {
+			return new Attempt(true, token, Duration.ZERO);
+		}
+
+		static Attempt busy(Duration retryIn) {
+			return new Attempt(false, 0, retryIn);
+		}
+
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.baton.lock;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import reactor.core.publisher.Mono;
+
+/** A {@link LockHold} owned by one subscription rather than a thread. */
+final class ReactiveHold implements LockHold {
+
+	private final AbstractLockRegistry registry;
+
+	private final String key;
+
+	private final AtomicBoolean released = new AtomicBoolean();
+
+	private volatile long token;
+
+	ReactiveHold(AbstractLockRegistry registry, String key) {
+		this.registry = registry;
+		this.key = key;
+	}
+
+	void granted() {
+		this.token = this.registry.state(this.key).ownerToken();
+	}
+
+	@Override
+	public String key() {
+		return this.key;
+	}
+
+	@Override
+	public long fencingToken() {
+		return this.token;
+	}
+
+	@Override
+	public boolean isValid() {
+		if (this.released.get()) {
+			return false;
+		}
+		KeyState state = this.registry.state(this.key);
+		Lease lease = (state != null && state.isOwner(this)) ? state.lease : null;
+		return lease != null && lease.isValid();
+	}
+
+	@Override
+	public Mono<Void> release() {
+		return Mono.defer(() -> {
+			if (!this.released.compareAndSet(false, true)) {
+				return Mono.empty();
+			}
+			return this.registry.release(this.registry.state(this.key), this);
+		});
+	}
+
+	@Override
+	public String toString() {
+		return "LockHold[" + this.key + ", token " + this.token + "]";
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.baton.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+/**
+ * The one pub/sub subscription connection of a JVM: every Baton feature subscribes through it,
+ * so a thousand waiters cost one connection, not a thousand. Backed by Spring Data Redis's
+ * {@link RedisMessageListenerContainer}, which multiplexes channels over one connection and
+ * re-subscribes after a reconnect.
+ */
+public final class RedisPubSubHub implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisPubSubHub.class);
+
+	private final RedisMessageListenerContainer container;
+
+	private final boolean ownsContainer;
+
+	/** A hub with its own container on {@code connectionFactory}, started now. */
+	public RedisPubSubHub(RedisConnectionFactory connectionFactory) {
+		this.container = new RedisMessageListenerContainer();
+		this.container.setConnectionFactory(connectionFactory);
+		// Listeners only complete futures; running them on the dispatch thread avoids a thread per message.
+		this.container.setTaskExecutor(new SyncTaskExecutor());
+		this.container.afterPropertiesSet();
+		this.container.start();
+		this.ownsContainer = true;
+	}
+
+	/** A hub on a container the caller manages. */
+	public RedisPubSubHub(RedisMessageListenerContainer container) {
+		this.container = container;
+		this.ownsContainer = false;
+	}
+
+	/**
+	 * Calls {@code listener} with the text of every message published on {@code channel}.
+	 * Listeners run on the container's dispatch threads and must not block.
+	 */
+	public void subscribe(String channel, Consumer<String> listener) {
+		this.container.addMessageListener((message, pattern) -> {
+			try {
+				listener.accept(new String(message.getBody(), StandardCharsets.UTF_8));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Listener on channel {} failed", channel, ex);
+			}
+		}, new ChannelTopic(channel));
+	}
+
+	@Override
+	public void destroy() throws Exception {
+		if (this.ownsContainer) {
+			this.container.destroy();
+		}
+	}
+
+}
