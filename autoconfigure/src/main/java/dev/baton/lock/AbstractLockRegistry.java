@@ -141,7 +141,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry {
 		Mono<Long> attempt = Mono.defer(() -> {
 			CompletableFuture<Void> signal = state.armReleaseSignal();
 			Duration left = remaining(deadline);
-			return this.store.acquire(state.key, storeOwner, lease, left).flatMap((result) -> {
+			return this.store.acquire(state.key, storeOwner, lease, left).timeout(this.options.storeTimeout()).flatMap((result) -> {
 				if (result.acquired()) {
 					return Mono.just(result.token());
 				}
@@ -186,6 +186,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry {
 		}
 		lease.stopRenewal();
 		return this.store.release(state.key, lease.storeOwner, lease.token, lease.current())
+			.timeout(this.options.storeTimeout())
 			.onErrorMap((ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
 			.flatMap((released) -> (released && !lease.lost) ? Mono.<Void>empty() : lost(state.key, lease))
 			// Before the caller hears of it: a thread that locks again at once must find the key free.
@@ -212,9 +213,11 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry {
 
 	private void startWatchdog(String key, Lease lease) {
 		Duration period = lease.renewalLease.dividedBy(3);
-		lease.renewal = Flux.interval(period, period).concatMap((tick) -> {
+		// A renewal slower than its period skips ticks rather than queueing them.
+		lease.renewal = Flux.interval(period, period).onBackpressureDrop().concatMap((tick) -> {
 			long start = System.nanoTime();
 			return this.store.renew(key, lease.storeOwner, lease.renewalLease)
+				.timeout(min(period, this.options.storeTimeout()))
 				.doOnNext((renewed) -> renewalResult(key, lease, renewed, start))
 				.onErrorResume((ex) -> {
 					renewalFailed(key, lease, ex);
@@ -330,6 +333,10 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry {
 	private static Duration remaining(long deadlineNanos) {
 		long left = deadlineNanos - System.nanoTime();
 		return (left > 0) ? Duration.ofNanos(left) : Duration.ZERO;
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	static Duration elapsed(long startNanos) {

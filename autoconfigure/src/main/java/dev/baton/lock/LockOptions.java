@@ -10,11 +10,18 @@ import java.time.Duration;
  * waiter in the same JVM before it goes back to the store, so waiters elsewhere get their turn
  * @param throwOnLost whether releasing a lost hold throws {@link LockLostException} ({@code true})
  * or logs and counts it
+ * @param storeTimeout how long one store operation may take before the store counts as
+ * unreachable ({@link LockUnavailableException}); renewals are also bounded by their period
  */
-public record LockOptions(Duration leaseTime, int handoffBudget, boolean throwOnLost) {
+public record LockOptions(Duration leaseTime, int handoffBudget, boolean throwOnLost, Duration storeTimeout) {
 
-	/** 30 s lease, 8 local hand-offs, throw on a lost hold. */
+	/** 30 s lease, 8 local hand-offs, throw on a lost hold, 5 s store timeout. */
 	public static final LockOptions DEFAULTS = new LockOptions(Duration.ofSeconds(30), 8, true);
+
+	/** Options with the default store timeout. */
+	public LockOptions(Duration leaseTime, int handoffBudget, boolean throwOnLost) {
+		this(leaseTime, handoffBudget, throwOnLost, Duration.ofSeconds(5));
+	}
 
 	public LockOptions {
 		if (leaseTime == null || leaseTime.toMillis() < 3) {
@@ -22,6 +29,9 @@ public record LockOptions(Duration leaseTime, int handoffBudget, boolean throwOn
 		}
 		if (handoffBudget < 0) {
 			throw new IllegalArgumentException("baton.lock.handoff-budget must be >= 0, got " + handoffBudget);
+		}
+		if (storeTimeout == null || storeTimeout.isNegative() || storeTimeout.isZero()) {
+			throw new IllegalArgumentException("baton.lock.store-timeout must be positive, got " + storeTimeout);
 		}
 	}
 

@@ -111,6 +111,13 @@ public final class RedisTestServers {
 		if ("false".equalsIgnoreCase(System.getenv("BATON_TEST_DOCKER"))) {
 			return false;
 		}
+		boolean configured = System.getenv("DOCKER_HOST") != null
+				|| java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+				|| java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+		if (!configured) {
+			// Nothing for Testcontainers to find: skip its probe and the errors it logs.
+			return false;
+		}
 		try {
 			return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
 		}

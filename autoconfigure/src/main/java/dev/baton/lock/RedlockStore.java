@@ -1,0 +1,107 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Redlock over N independent masters: an operation counts when a quorum (N/2+1) of masters
+ * agrees, and an acquisition is valid only for the lease minus the time it took minus an
+ * allowance for clock drift. Masters are asked in parallel, each bounded by a short timeout,
+ * so a dead master costs that timeout, not the command timeout.
+ */
+final class RedlockStore implements LockStore {
+
+	private final List<RedisLockStore> masters;
+
+	private final int quorum;
+
+	private final Duration masterTimeout;
+
+	RedlockStore(List<RedisLockStore> masters, Duration masterTimeout) {
+		if (masters.size() < 3) {
+			throw new IllegalArgumentException(
+					"baton.lock.redlock.nodes needs at least 3 independent masters, got " + masters.size());
+		}
+		this.masters = List.copyOf(masters);
+		this.quorum = masters.size() / 2 + 1;
+		this.masterTimeout = masterTimeout;
+	}
+
+	@Override
+	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return ask(key, (master) -> master.acquire(key, owner, lease, willWait)).flatMap((attempts) -> {
+				long acquired = attempts.stream().filter(Attempt::acquired).count();
+				Duration validity = lease.minus(AbstractLockRegistry.elapsed(start)).minus(drift(lease));
+				if (acquired >= this.quorum && !validity.isNegative() && !validity.isZero()) {
+					long token = attempts.stream().filter(Attempt::acquired).mapToLong(Attempt::token).max().orElseThrow();
+					return Mono.just(Attempt.acquired(token));
+				}
+				Duration retryIn = attempts.stream()
+					.filter((attempt) -> !attempt.acquired())
+					.map(Attempt::retryIn)
+					.min(Duration::compareTo)
+					.orElse(Duration.ZERO);
+				// Give back the minority we took; a random pause breaks ties between contenders that split the votes.
+				Duration jitter = Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 20));
+				return release(key, owner, 0, lease).onErrorResume((ex) -> Mono.just(false))
+					.thenReturn(Attempt.busy((acquired > 0) ? jitter : retryIn.plus(jitter)));
+			});
+		});
+	}
+
+	@Override
+	public Mono<Boolean> release(String key, String owner, long lastToken, Duration lease) {
+		return ask(key, (master) -> master.release(key, owner, lastToken, lease))
+			.map((released) -> released.stream().filter(Boolean::booleanValue).count() >= this.quorum);
+	}
+
+	@Override
+	public Mono<Boolean> renew(String key, String owner, Duration lease) {
+		return ask(key, (master) -> master.renew(key, owner, lease))
+			.map((renewed) -> renewed.stream().filter(Boolean::booleanValue).count() >= this.quorum);
+	}
+
+	@Override
+	public Mono<Void> cancel(String key, String owner) {
+		return Flux.fromIterable(this.masters)
+			.flatMap((master) -> master.cancel(key, owner).timeout(this.masterTimeout).onErrorResume((ex) -> Mono.empty()))
+			.then();
+	}
+
+	@Override
+	public void onRelease(Consumer<String> listener) {
+		this.masters.forEach((master) -> master.onRelease(listener));
+	}
+
+	void forget(String key) {
+		this.masters.forEach((master) -> master.forget(key));
+	}
+
+	/**
+	 * Asks every master in parallel and collects the answers of those that gave one in time.
+	 * Fewer answers than a quorum is an error: no decision can be made.
+	 */
+	private <T> Mono<List<T>> ask(String key, Function<RedisLockStore, Mono<T>> operation) {
+		return Flux.fromIterable(this.masters)
+			.flatMap((master) -> operation.apply(master)
+				.timeout(this.masterTimeout)
+				.onErrorResume((ex) -> Mono.empty()))
+			.collectList()
+			.flatMap((answers) -> (answers.size() >= this.quorum) ? Mono.just(answers)
+					: Mono.error(new LockUnavailableException("Lock '" + key + "' unavailable: only " + answers.size()
+							+ " of " + this.masters.size() + " Redlock masters answered, a quorum of " + this.quorum
+							+ " is needed", key, Duration.ZERO)));
+	}
+
+	private static Duration drift(Duration lease) {
+		return Duration.ofMillis(lease.toMillis() / 100 + 2);
+	}
+
+}

@@ -1,0 +1,174 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.baton.redis.RedisKeyspace;
+import dev.baton.test.RedisTestServer;
+import dev.baton.test.RedisTestServers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/** Crashes, pauses and lost connections: the lock stays safe and says so when it is not. */
+class LockFaultTests {
+
+	private final String prefix = "f" + System.nanoTime();
+
+	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	@AfterEach
+	void tearDown() throws Exception {
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
+		}
+		this.factories.forEach(LettuceConnectionFactory::destroy);
+	}
+
+	@Test
+	void anotherInstanceAcquiresOnlyOnceAKilledHoldersLeaseHasPassed() throws Exception {
+		RedisTestServer server = RedisTestServers.shared();
+		long leaseMillis = 1500;
+		ChildJvm holder = child(server, "crash", leaseMillis);
+		holder.awaitLine("ACQUIRED \\d+");
+		long killedAt = System.nanoTime();
+		holder.kill();
+		RedisLockRegistry survivor = registry(server, Duration.ofSeconds(30));
+		DistributedLock lock = survivor.obtain("crash");
+		assertThat(lock.tryLock(Duration.ofSeconds(10), null)).isTrue();
+		long waited = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+		lock.unlock();
+		// Not before the lease: the dead holder's lease ran out first (it was taken before the kill).
+		assertThat(waited).isGreaterThanOrEqualTo(leaseMillis - 1500 + 1).isLessThan(leaseMillis + 5000);
+		assertThat(survivorWaitedForLease(server, "crash2", leaseMillis)).isTrue();
+	}
+
+	/** Measures from acquisition, not from the kill: the survivor gets the lock no earlier than the lease allows. */
+	private boolean survivorWaitedForLease(RedisTestServer server, String key, long leaseMillis) throws Exception {
+		ChildJvm holder = child(server, key, leaseMillis);
+		holder.awaitLine("ACQUIRED \\d+");
+		long acquiredAt = System.nanoTime();
+		holder.kill();
+		RedisLockRegistry survivor = registry(server, Duration.ofSeconds(30));
+		assertThat(survivor.obtain(key).tryLock()).isFalse();
+		DistributedLock lock = survivor.obtain(key);
+		assertThat(lock.tryLock(Duration.ofSeconds(10), null)).isTrue();
+		long sinceAcquired = Duration.ofNanos(System.nanoTime() - acquiredAt).toMillis();
+		lock.unlock();
+		return sinceAcquired >= leaseMillis - 50;
+	}
+
+	@Test
+	void aPausedHoldersLateWriteIsRefusedByItsFencingToken() throws Exception {
+		RedisTestServer server = RedisTestServers.shared();
+		StringRedisTemplate redis = new StringRedisTemplate(factory(server));
+		String store = this.prefix + ":store";
+		// The child renews a 1 s lease with its watchdog; SIGSTOP freezes the watchdog too.
+		ChildJvm holder = child(server, "pause", 0);
+		long oldToken = Long.parseLong(holder.awaitLine("ACQUIRED \\d+").split(" ")[1]);
+		holder.signal("STOP");
+		RedisLockRegistry other = registry(server, Duration.ofSeconds(30));
+		DistributedLock lock = other.obtain("pause");
+		assertThat(lock.tryLock(Duration.ofSeconds(10), null)).isTrue();
+		long newToken = lock.fencingToken();
+		assertThat(newToken).isGreaterThan(oldToken);
+		assertThat(FencedStore.write(redis, store, newToken, "parent")).isTrue();
+		holder.signal("CONT");
+		holder.send("WRITE");
+		assertThat(holder.awaitLine("WROTE|REFUSED")).isEqualTo("REFUSED");
+		assertThat(holder.awaitLine("RELEASED|LOST")).isEqualTo("LOST");
+		assertThat(redis.<String, String>opsForHash().get(store, "value")).isEqualTo("parent");
+		assertThat(lock.isHeldByCurrentThread()).isTrue();
+		lock.unlock();
+	}
+
+	@Test
+	void watchdogKeepsTheLockForASectionThreeLeasesLong() throws Exception {
+		RedisTestServer server = RedisTestServers.shared();
+		Duration lease = Duration.ofMillis(300);
+		RedisLockRegistry registry = registry(server, lease);
+		RedisLockRegistry rival = registry(server, lease);
+		DistributedLock lock = registry.obtain("long");
+		lock.lock();
+		long token = lock.fencingToken();
+		long end = System.nanoTime() + lease.multipliedBy(3).toNanos();
+		int rivalAttempts = 0;
+		while (System.nanoTime() < end) {
+			assertThat(rival.obtain("long").tryLock(Duration.ofMillis(50), null)).isFalse();
+			rivalAttempts++;
+		}
+		assertThat(rivalAttempts).isGreaterThan(3);
+		assertThat(registry.renewals()).isGreaterThanOrEqualTo(6);
+		assertThat(lock.isHeldByCurrentThread()).isTrue();
+		assertThat(lock.fencingToken()).isEqualTo(token);
+		lock.unlock();
+		assertThat(registry.losses()).isZero();
+		assertThat(rival.obtain("long").tryLock()).isTrue();
+		rival.obtain("long").unlock();
+	}
+
+	@Test
+	void marksTheHoldLostWhenTheWatchdogCannotReachRedis() throws Exception {
+		RedisTestServer server = RedisTestServers.start();
+		this.closeables.add(server);
+		RedisLockRegistry registry = registry(server, Duration.ofMillis(600));
+		DistributedLock lock = registry.obtain("cut");
+		lock.lock();
+		server.stop();
+		await().atMost(Duration.ofSeconds(10)).until(() -> registry.losses() == 1);
+		assertThat(lock.isHeldByCurrentThread()).isFalse();
+		server.start();
+		assertThatExceptionOfType(LockLostException.class).isThrownBy(lock::unlock);
+		assertThat(registry.trackedKeys()).isZero();
+		assertThat(registry.activeHolds()).isZero();
+	}
+
+	@Test
+	void aFailedUnlockStillClearsLocalStateAndStopsRenewal() throws Exception {
+		RedisTestServer server = RedisTestServers.start();
+		this.closeables.add(server);
+		RedisLockRegistry registry = registry(server, Duration.ofMillis(300));
+		DistributedLock lock = registry.obtain("stuck");
+		lock.lock();
+		server.stop();
+		assertThatExceptionOfType(LockException.class).isThrownBy(lock::unlock);
+		assertThat(lock.isHeldByCurrentThread()).isFalse();
+		assertThat(registry.trackedKeys()).isZero();
+		long renewals = registry.renewals();
+		server.start();
+		// Nothing of this JVM is stuck: the key can be taken again, and no renewal runs on.
+		assertThat(registry.obtain("stuck").tryLock(Duration.ofSeconds(5), null)).isTrue();
+		registry.obtain("stuck").unlock();
+		assertThat(registry.renewals()).isEqualTo(renewals);
+	}
+
+	private ChildJvm child(RedisTestServer server, String key, long leaseMillis) throws Exception {
+		ChildJvm child = new ChildJvm(LockHolderProcess.class, server.host(), Integer.toString(server.port()),
+				this.prefix, key, Long.toString(leaseMillis));
+		this.closeables.add(child);
+		return child;
+	}
+
+	private RedisLockRegistry registry(RedisTestServer server, Duration lease) {
+		RedisLockRegistry registry = new RedisLockRegistry(factory(server), new RedisKeyspace(this.prefix), null,
+				new LockOptions(lease, 8, true));
+		this.closeables.add(registry);
+		return registry;
+	}
+
+	private LettuceConnectionFactory factory(RedisTestServer server) {
+		LettuceConnectionFactory factory = server.newConnectionFactory();
+		this.factories.add(factory);
+		return factory;
+	}
+
+}
