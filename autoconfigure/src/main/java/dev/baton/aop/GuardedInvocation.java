@@ -1,0 +1,128 @@
+package dev.baton.aop;
+
+import java.lang.reflect.Method;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.aspectj.lang.ProceedingJoinPoint;
+import org.aspectj.lang.reflect.MethodSignature;
+import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.aop.support.AopUtils;
+
+/**
+ * Runs an intercepted method under a {@link Guard}, whatever it returns. This is the one place
+ * where Baton's aspects deal with return types; each aspect only builds its guard.
+ */
+public final class GuardedInvocation {
+
+	private GuardedInvocation() {
+	}
+
+	/**
+	 * Runs the join point under the guard.
+	 * <ul>
+	 * <li>{@link ReturnKind#PLAIN}: acquires on the calling thread, proceeds, releases in a
+	 * {@code finally}.</li>
+	 * <li>{@link ReturnKind#MONO}, {@link ReturnKind#FLUX}: returns a publisher that, per
+	 * subscription, acquires without blocking, then invokes the method and subscribes to what it
+	 * returns; the permit is released when that publisher completes, errors or is cancelled.
+	 * Cancelling while waiting gives up the wait. The method body runs inside the subscription,
+	 * on the thread that delivers the permit.</li>
+	 * <li>{@link ReturnKind#COMPLETION_STAGE}: acquires without blocking, invokes the method,
+	 * releases when its stage completes. A failed acquire completes the returned stage
+	 * exceptionally; cancelling the returned future before the permit arrives gives up the
+	 * wait.</li>
+	 * </ul>
+	 * @param joinPoint the intercepted call
+	 * @param kind the method's return kind, see {@link ReturnKind#of}
+	 * @param guard the permit source for this call
+	 * @return what the method returns, or a publisher/stage standing for it
+	 * @throws Throwable for plain methods, what the method or the guard throws
+	 */
+	public static Object proceed(ProceedingJoinPoint joinPoint, ReturnKind kind, Guard guard) throws Throwable {
+		return switch (kind) {
+			case PLAIN -> plain(joinPoint, guard);
+			case MONO -> Mono.usingWhen(guard.acquireAsync(), (permit) -> Mono.defer(() -> Mono.from(invoke(joinPoint))),
+					GuardedInvocation::release, (permit, error) -> release(permit), GuardedInvocation::release);
+			case FLUX -> Flux.usingWhen(guard.acquireAsync(), (permit) -> Flux.defer(() -> invoke(joinPoint)),
+					GuardedInvocation::release, (permit, error) -> release(permit), GuardedInvocation::release);
+			case COMPLETION_STAGE -> completionStage(joinPoint, guard);
+		};
+	}
+
+	/**
+	 * The method a join point invokes, as declared on the target's class (not the interface a
+	 * JDK proxy saw): the one whose annotations and parameter names count.
+	 * @param joinPoint an intercepted method call
+	 * @return the most specific method
+	 */
+	public static Method targetMethod(ProceedingJoinPoint joinPoint) {
+		Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
+		return (joinPoint.getTarget() != null)
+				? AopUtils.getMostSpecificMethod(method, AopUtils.getTargetClass(joinPoint.getTarget())) : method;
+	}
+
+	private static Object plain(ProceedingJoinPoint joinPoint, Guard guard) throws Throwable {
+		try (Permit permit = guard.acquire()) {
+			return joinPoint.proceed();
+		}
+	}
+
+	private static CompletableFuture<Object> completionStage(ProceedingJoinPoint joinPoint, Guard guard) {
+		CompletableFuture<Object> result = new CompletableFuture<>();
+		Disposable acquisition = guard.acquireAsync()
+			.subscribe((permit) -> runHolding(joinPoint, permit, result), result::completeExceptionally);
+		// Only a pending wait is given up: once the method runs, its own stage decides the release.
+		result.whenComplete((value, error) -> {
+			if (result.isCancelled()) {
+				acquisition.dispose();
+			}
+		});
+		return result;
+	}
+
+	private static void runHolding(ProceedingJoinPoint joinPoint, Permit permit, CompletableFuture<Object> result) {
+		CompletionStage<?> stage;
+		try {
+			stage = (CompletionStage<?>) joinPoint.proceed();
+		}
+		catch (Throwable ex) {
+			permit.close();
+			result.completeExceptionally(ex);
+			return;
+		}
+		if (stage == null) {
+			permit.close();
+			result.complete(null);
+			return;
+		}
+		stage.whenComplete((value, error) -> {
+			permit.close();
+			if (error != null) {
+				result.completeExceptionally(error);
+			}
+			else {
+				result.complete(value);
+			}
+		});
+	}
+
+	private static Publisher<?> invoke(ProceedingJoinPoint joinPoint) {
+		try {
+			Object returned = joinPoint.proceed();
+			return (returned != null) ? (Publisher<?>) returned : Mono.empty();
+		}
+		catch (Throwable ex) {
+			return Mono.error(ex);
+		}
+	}
+
+	private static Mono<Void> release(Permit permit) {
+		return Mono.fromRunnable(permit::close);
+	}
+
+}
