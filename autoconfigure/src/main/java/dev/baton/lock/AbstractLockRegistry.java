@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * a held lease to the next local waiter within a fairness budget, the renewal watchdog, and
  * waiting for the store's release notification. Subclasses only choose the store.
  */
-abstract class AbstractLockRegistry implements DistributedLockRegistry {
+abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegistryStatistics {
 
 	private static final Logger logger = LoggerFactory.getLogger(AbstractLockRegistry.class);
 
@@ -64,17 +64,17 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry {
 		});
 	}
 
-	/** This JVM's holds right now. */
+	@Override
 	public int activeHolds() {
 		return this.active.get();
 	}
 
-	/** Lease renewals done by the watchdog so far. */
+	@Override
 	public long renewals() {
 		return this.renewals.sum();
 	}
 
-	/** Holds found lost (lease expired or taken over before release) so far. */
+	@Override
 	public long losses() {
 		return this.losses.sum();
 	}

@@ -6,7 +6,12 @@ import java.time.Duration;
 public class LockAcquisitionException extends LockException {
 
 	public LockAcquisitionException(String key, Duration waited) {
-		super("Lock '" + key + "' not acquired within " + waited.toMillis() + " ms", key, waited, null);
+		this(null, key, waited);
+	}
+
+	public LockAcquisitionException(String name, String key, Duration waited) {
+		super(((name != null) ? "Lock " + name + " " : "Lock ") + "'" + key + "' not acquired within "
+				+ waited.toMillis() + " ms", name, key, waited, null);
 	}
 
 }

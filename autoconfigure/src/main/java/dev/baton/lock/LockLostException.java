@@ -12,7 +12,7 @@ public class LockLostException extends LockException {
 
 	public LockLostException(String key, Duration held) {
 		super("Lock '" + key + "' was lost before release (held " + held.toMillis()
-				+ " ms): its lease expired, so the section may not have been exclusive", key, held, null);
+				+ " ms): its lease expired, so the section may not have been exclusive", null, key, held, null);
 	}
 
 }

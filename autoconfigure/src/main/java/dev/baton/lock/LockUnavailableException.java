@@ -6,12 +6,12 @@ import java.time.Duration;
 public class LockUnavailableException extends LockException {
 
 	public LockUnavailableException(String key, Duration waited, Throwable cause) {
-		super("Lock '" + key + "' unavailable: the lock store failed (" + cause.getMessage() + ")", key, waited,
+		super("Lock '" + key + "' unavailable: the lock store failed (" + cause.getMessage() + ")", null, key, waited,
 				cause);
 	}
 
 	public LockUnavailableException(String message, String key, Duration waited) {
-		super(message, key, waited, null);
+		super(message, null, key, waited, null);
 	}
 
 }

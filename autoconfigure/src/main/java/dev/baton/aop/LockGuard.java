@@ -1,0 +1,180 @@
+package dev.baton.aop;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.baton.lock.DistributedLock;
+import dev.baton.lock.DistributedLockRegistry;
+import dev.baton.lock.LockAcquisitionException;
+import dev.baton.lock.LockException;
+import dev.baton.lock.LockHold;
+import dev.baton.lock.LockObserver;
+import dev.baton.lock.LockObserver.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The locks of one {@code @DistributedLock} call: every key, taken in sorted order within one wait. */
+final class LockGuard implements Guard {
+
+	private static final Logger logger = LoggerFactory.getLogger(LockGuard.class);
+
+	private final DistributedLockRegistry registry;
+
+	private final LockObserver observer;
+
+	private final String name;
+
+	private final List<String> keys;
+
+	private final Duration wait;
+
+	private final Duration lease;
+
+	LockGuard(DistributedLockRegistry registry, LockObserver observer, String name, List<String> keys, Duration wait,
+			Duration lease) {
+		this.registry = registry;
+		this.observer = observer;
+		this.name = name;
+		this.keys = keys;
+		this.wait = wait;
+		this.lease = lease;
+	}
+
+	@Override
+	public Permit acquire() throws InterruptedException {
+		long start = System.nanoTime();
+		List<DistributedLock> taken = new ArrayList<>(this.keys.size());
+		for (String key : this.keys) {
+			DistributedLock lock = this.registry.obtain(key);
+			boolean acquired;
+			try {
+				acquired = lock.tryLock(remaining(start), this.lease);
+			}
+			catch (InterruptedException | RuntimeException ex) {
+				giveBack(taken, start, Outcome.ERROR);
+				throw ex;
+			}
+			if (!acquired) {
+				giveBack(taken, start, Outcome.TIMEOUT);
+				throw new LockAcquisitionException(this.name, key, this.wait);
+			}
+			taken.add(lock);
+		}
+		this.observer.waited(this.name, Outcome.ACQUIRED, System.nanoTime() - start);
+		return new HeldLocks(taken);
+	}
+
+	@Override
+	public Mono<Permit> acquireAsync() {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			List<LockHold> holds = Collections.synchronizedList(new ArrayList<>(this.keys.size()));
+			return Flux.fromIterable(this.keys)
+				.concatMap((key) -> this.registry.acquire(key, remaining(start), this.lease)
+					.onErrorMap(LockAcquisitionException.class,
+							(ex) -> new LockAcquisitionException(this.name, key, this.wait)))
+				.doOnNext(holds::add)
+				.then(Mono.fromSupplier(() -> {
+					this.observer.waited(this.name, Outcome.ACQUIRED, System.nanoTime() - start);
+					return (Permit) new ReactiveHolds(List.copyOf(holds));
+				}))
+				.doOnError((ex) -> {
+					releaseQuietly(holds);
+					this.observer.waited(this.name,
+							(ex instanceof LockAcquisitionException) ? Outcome.TIMEOUT : Outcome.ERROR,
+							System.nanoTime() - start);
+				})
+				.doOnCancel(() -> releaseQuietly(holds));
+		});
+	}
+
+	private Duration remaining(long start) {
+		Duration left = this.wait.minusNanos(System.nanoTime() - start);
+		return left.isNegative() ? Duration.ZERO : left;
+	}
+
+	private void giveBack(List<DistributedLock> taken, long start, Outcome outcome) {
+		this.observer.waited(this.name, outcome, System.nanoTime() - start);
+		for (int i = taken.size() - 1; i >= 0; i--) {
+			try {
+				taken.get(i).unlock();
+			}
+			catch (LockException ex) {
+				logger.warn("Could not release lock {} after a failed acquisition: {}", this.name, ex.getMessage());
+			}
+		}
+	}
+
+	private void releaseQuietly(List<LockHold> holds) {
+		Flux.fromIterable(List.copyOf(holds))
+			.concatMap((hold) -> hold.release().onErrorResume((ex) -> {
+				logger.warn("Releasing lock {} failed: {}", this.name, ex.getMessage());
+				return Mono.empty();
+			}))
+			.subscribe();
+	}
+
+	/** Thread-bound holds, released in reverse order; the first release failure is thrown once all are released. */
+	private final class HeldLocks implements Permit {
+
+		private final List<DistributedLock> locks;
+
+		private final long since = System.nanoTime();
+
+		private final AtomicBoolean closed = new AtomicBoolean();
+
+		HeldLocks(List<DistributedLock> locks) {
+			this.locks = locks;
+		}
+
+		@Override
+		public void close() {
+			if (!this.closed.compareAndSet(false, true)) {
+				return;
+			}
+			LockGuard.this.observer.held(LockGuard.this.name, System.nanoTime() - this.since);
+			LockException failure = null;
+			for (int i = this.locks.size() - 1; i >= 0; i--) {
+				try {
+					this.locks.get(i).unlock();
+				}
+				catch (LockException ex) {
+					failure = (failure != null) ? failure : ex;
+				}
+			}
+			if (failure != null) {
+				throw failure;
+			}
+		}
+
+	}
+
+	/** Subscription-bound holds; released without blocking, failures logged and counted by the registry. */
+	private final class ReactiveHolds implements Permit {
+
+		private final List<LockHold> holds;
+
+		private final long since = System.nanoTime();
+
+		private final AtomicBoolean closed = new AtomicBoolean();
+
+		ReactiveHolds(List<LockHold> holds) {
+			this.holds = holds;
+		}
+
+		@Override
+		public void close() {
+			if (this.closed.compareAndSet(false, true)) {
+				LockGuard.this.observer.held(LockGuard.this.name, System.nanoTime() - this.since);
+				releaseQuietly(new ArrayList<>(this.holds));
+			}
+		}
+
+	}
+
+}

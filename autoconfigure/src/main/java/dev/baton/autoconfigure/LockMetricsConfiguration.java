@@ -1,0 +1,83 @@
+package dev.baton.autoconfigure;
+
+import java.util.concurrent.TimeUnit;
+
+import dev.baton.lock.DistributedLockRegistry;
+import dev.baton.lock.LockObserver;
+import dev.baton.lock.LockRegistryStatistics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Micrometer meters of the distributed lock: {@code baton.lock.acquire} and
+ * {@code baton.lock.held} timers (tag {@code name}, and {@code outcome} for acquire),
+ * {@code baton.lock.active} gauge, {@code baton.lock.renewals} and {@code baton.lock.lost}
+ * counters. Never tagged with a key.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(MeterRegistry.class)
+class LockMetricsConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LockObserver batonLockObserver(MeterRegistry meters) {
+		return new MicrometerLockObserver(meters);
+	}
+
+	@Bean
+	MeterBinder batonLockRegistryMeters(DistributedLockRegistry registry) {
+		return (meters) -> {
+			if (registry instanceof LockRegistryStatistics statistics) {
+				Gauge.builder("baton.lock.active", statistics, LockRegistryStatistics::activeHolds)
+					.description("Locks this instance holds now")
+					.register(meters);
+				FunctionCounter.builder("baton.lock.renewals", statistics, LockRegistryStatistics::renewals)
+					.description("Lease renewals by the watchdog")
+					.register(meters);
+				FunctionCounter.builder("baton.lock.lost", statistics, LockRegistryStatistics::losses)
+					.description("Holds whose lease ended before release")
+					.register(meters);
+			}
+		};
+	}
+
+	static final class MicrometerLockObserver implements LockObserver {
+
+		private final MeterRegistry meters;
+
+		MicrometerLockObserver(MeterRegistry meters) {
+			this.meters = meters;
+		}
+
+		@Override
+		public void waited(String name, Outcome outcome, long nanos) {
+			Timer.builder("baton.lock.acquire")
+				.description("Time to acquire a distributed lock")
+				.tag("name", name)
+				.tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+				.register(this.meters)
+				.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void held(String name, long nanos) {
+			Timer.builder("baton.lock.held")
+				.description("Time a distributed lock was held")
+				.tag("name", name)
+				.register(this.meters)
+				.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+	}
+
+}
