@@ -2,6 +2,7 @@ package dev.baton.lock;
 
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -61,7 +62,22 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 			throw new IllegalArgumentException("Baton needs a Redis connection factory that is also a "
 					+ "ReactiveRedisConnectionFactory (Lettuce's is), got " + connectionFactory.getClass().getName());
 		}
+		warmUp(reactive);
 		return new ReactiveStringRedisTemplate(reactive);
+	}
+
+	/**
+	 * Opens the factory's shared connection now, on the thread building the registry: Spring
+	 * Data Redis otherwise connects on first use, blocking whatever thread that is (possibly an
+	 * event loop). Redis being down now is not fatal; the first operation will say so.
+	 */
+	private static void warmUp(ReactiveRedisConnectionFactory factory) {
+		try {
+			factory.getReactiveConnection().close();
+		}
+		catch (RuntimeException ex) {
+			LoggerFactory.getLogger(RedisLockRegistry.class).warn("Redis not reachable yet: {}", ex.getMessage());
+		}
 	}
 
 	@Override
@@ -70,7 +86,7 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 	}
 
 	@Override
-	public void close() throws Exception {
+	public void close() {
 		if (this.ownHub != null) {
 			this.ownHub.destroy();
 		}

@@ -1,5 +1,8 @@
 package dev.baton.lock;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -121,9 +124,15 @@ final class RedisLockStore implements LockStore {
 		return Long.toString(Math.max(duration.toMillis(), 0));
 	}
 
-	@SuppressWarnings("unchecked")
+	/** Read once, at class load: never file I/O on an event loop at the first call. */
 	private static <T> RedisScript<T> script(String name, Class<T> type) {
-		return RedisScript.of(new ClassPathResource("dev/baton/lock/" + name + ".lua"), type);
+		ClassPathResource resource = new ClassPathResource("dev/baton/lock/" + name + ".lua");
+		try {
+			return RedisScript.of(resource.getContentAsString(StandardCharsets.UTF_8), type);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + resource, ex);
+		}
 	}
 
 }

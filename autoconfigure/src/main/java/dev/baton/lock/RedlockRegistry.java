@@ -62,7 +62,7 @@ public final class RedlockRegistry extends AbstractLockRegistry implements AutoC
 	}
 
 	@Override
-	public void close() throws Exception {
+	public void close() {
 		for (RedisPubSubHub hub : this.hubs) {
 			hub.destroy();
 		}

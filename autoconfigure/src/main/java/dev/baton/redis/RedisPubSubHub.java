@@ -71,9 +71,14 @@ public final class RedisPubSubHub implements DisposableBean {
 	}
 
 	@Override
-	public void destroy() throws Exception {
+	public void destroy() {
 		if (this.ownsContainer) {
-			this.container.destroy();
+			try {
+				this.container.destroy();
+			}
+			catch (Exception ex) {
+				logger.debug("Closing the pub/sub container failed", ex);
+			}
 		}
 	}
 
