@@ -1,12 +1,10 @@
 package dev.baton.lock;
 
+import dev.baton.redis.ReactiveConnectionSource;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
-import org.slf4j.LoggerFactory;
 
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * Locks in one Redis (standalone, sentinel or cluster, through Spring Data Redis).
@@ -48,36 +46,13 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 
 	private RedisLockRegistry(RedisConnectionFactory connectionFactory, RedisKeyspace keyspace, RedisPubSubHub hub,
 			RedisPubSubHub ownHub, LockOptions options) {
-		this(new RedisLockStore(template(connectionFactory), keyspace, (hub != null) ? hub : ownHub), ownHub, options);
+		this(new RedisLockStore(new ReactiveConnectionSource(connectionFactory), keyspace, (hub != null) ? hub : ownHub), ownHub, options);
 	}
 
 	private RedisLockRegistry(RedisLockStore store, RedisPubSubHub ownHub, LockOptions options) {
 		super(store, options);
 		this.redisStore = store;
 		this.ownHub = ownHub;
-	}
-
-	static ReactiveStringRedisTemplate template(RedisConnectionFactory connectionFactory) {
-		if (!(connectionFactory instanceof ReactiveRedisConnectionFactory reactive)) {
-			throw new IllegalArgumentException("Baton needs a Redis connection factory that is also a "
-					+ "ReactiveRedisConnectionFactory (Lettuce's is), got " + connectionFactory.getClass().getName());
-		}
-		warmUp(reactive);
-		return new ReactiveStringRedisTemplate(reactive);
-	}
-
-	/**
-	 * Opens the factory's shared connection now, on the thread building the registry: Spring
-	 * Data Redis otherwise connects on first use, blocking whatever thread that is (possibly an
-	 * event loop). Redis being down now is not fatal; the first operation will say so.
-	 */
-	private static void warmUp(ReactiveRedisConnectionFactory factory) {
-		try {
-			factory.getReactiveConnection().close();
-		}
-		catch (RuntimeException ex) {
-			LoggerFactory.getLogger(RedisLockRegistry.class).warn("Redis not reachable yet: {}", ex.getMessage());
-		}
 	}
 
 	@Override
