@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -125,12 +126,21 @@ public final class FakeOpenAiServer implements AutoCloseable {
 		this.received.incrementAndGet();
 		this.arrivals.computeIfAbsent(windowIndex, (w) -> new AtomicInteger()).incrementAndGet();
 		this.highWater.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+		// A request stops counting as in flight when its answer starts: the client may see the
+		// answer, and send its next request, before this server has finished flushing it.
+		AtomicBoolean counted = new AtomicBoolean(true);
+		Runnable done = () -> {
+			if (counted.compareAndSet(true, false)) {
+				this.inFlight.decrementAndGet();
+			}
+		};
 		return request.receive()
 			.aggregate()
 			.asString()
 			.delayElement(this.latency)
+			.doOnNext((body) -> done.run())
 			.flatMap((body) -> answer(body, windowIndex, arrival, response))
-			.doFinally((signal) -> this.inFlight.decrementAndGet());
+			.doFinally((signal) -> done.run());
 	}
 
 	private Mono<Void> answer(String body, long windowIndex, long arrival, HttpServerResponse response) {
