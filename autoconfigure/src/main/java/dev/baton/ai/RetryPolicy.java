@@ -40,7 +40,13 @@ public final class RetryPolicy {
 		return failure instanceof AiGatewayException upstream && upstream.isRetryable();
 	}
 
-	static IntervalBiFunction<Object> fullJitter(Duration initialBackoff, Duration maxBackoff) {
+	/**
+	 * Exponential backoff with full jitter that never undercuts the server's hint
+	 * ({@link AiGatewayException#getRetryAfter()}).
+	 * @param initialBackoff the upper bound of the first wait
+	 * @param maxBackoff the largest upper bound of a wait
+	 */
+	public static IntervalBiFunction<Object> fullJitter(Duration initialBackoff, Duration maxBackoff) {
 		long initial = Math.max(1, initialBackoff.toMillis());
 		long max = Math.max(initial, maxBackoff.toMillis());
 		return (attempt, outcome) -> {

@@ -40,8 +40,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * The AI gateway client, when {@code baton.ai.base-url} is set. Its resilience4j instances
  * named {@code baton-ai} come from the application's registries when resilience4j's Spring
- * Boot starter is present (so {@code resilience4j.*.instances.baton-ai.*} configures them),
- * created with Baton's defaults unless configured there.
+ * Boot starter is present: {@code resilience4j.*.instances.baton-ai.*} properties override
+ * Baton's values one by one ({@link AiResilienceDefaults}).
  */
 @AutoConfiguration(after = { BatonAutoConfiguration.class, RedisReactiveAutoConfiguration.class,
 		WebClientAutoConfiguration.class },
@@ -53,7 +53,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnClass({ WebClient.class, HttpClient.class, Bulkhead.class, RetryOperator.class })
 @ConditionalOnProperty(prefix = "baton.ai", name = "base-url")
 @EnableConfigurationProperties(AiProperties.class)
-@Import({ AiGatewayAutoConfiguration.MicrometerMetricsConfiguration.class,
+@Import({ AiResilienceDefaults.class, AiGatewayAutoConfiguration.MicrometerMetricsConfiguration.class,
 		AiGatewayAutoConfiguration.ActuatorConfiguration.class })
 public class AiGatewayAutoConfiguration {
 

@@ -13,9 +13,10 @@ import org.springframework.lang.Nullable;
 
 /**
  * Takes the {@code baton-ai} instances from the application's resilience4j registries: one
- * configured under {@code resilience4j.*.instances.baton-ai} is used as configured; otherwise
- * the registry creates it with Baton's defaults, so it shows in resilience4j's own metrics and
- * actuator endpoints. Without a registry the client builder creates private instances.
+ * declared under {@code resilience4j.*.instances.baton-ai} already exists (with Baton's values
+ * for what the user left unset, see {@link AiResilienceDefaults}); otherwise the registry
+ * creates it with Baton's values, so it shows in resilience4j's own metrics and actuator
+ * endpoints. Without a registry the client builder creates private instances.
  */
 final class AiResilienceInstances {
 
