@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import dev.baton.ai.AiGatewayClient;
+import dev.baton.ai.AiGatewayException;
 import dev.baton.ai.AiGatewayMetrics;
 import dev.baton.ai.BatchResult;
 import dev.baton.ai.ChatRequest;
@@ -96,6 +97,25 @@ class AiGatewayAutoConfigurationTests {
 					assertThat(server.highWaterMark()).isEqualTo(2);
 				});
 		}
+	}
+
+	@Test
+	void batonsRetryValuesFillWhatTheUserLeftUnset() {
+		this.withResilience4j
+			.withPropertyValues("baton.ai.base-url=http://localhost:1/v1", "baton.ai.max-attempts=7",
+					"resilience4j.retry.instances.baton-ai.max-attempts=2",
+					"resilience4j.bulkhead.instances.baton-ai.max-wait-duration=3s", "baton.ai.max-concurrency=5")
+			.run((context) -> {
+				var retry = context.getBean(RetryRegistry.class).retry("baton-ai").getRetryConfig();
+				assertThat(retry.getMaxAttempts()).as("the user's").isEqualTo(2);
+				assertThat(retry.getExceptionPredicate()
+					.test(new AiGatewayException("x", "m", 400, null, null, false, null))).as("Baton's predicate")
+					.isFalse();
+				assertThat(retry.getExceptionPredicate()
+					.test(new AiGatewayException("x", "m", 503, null, null, true, null))).isTrue();
+				var bulkhead = context.getBean(BulkheadRegistry.class).bulkhead("baton-ai").getBulkheadConfig();
+				assertThat(bulkhead.getMaxConcurrentCalls()).as("Baton's").isEqualTo(5);
+			});
 	}
 
 	@Test
