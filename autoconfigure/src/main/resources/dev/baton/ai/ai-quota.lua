@@ -42,11 +42,8 @@ if mode == 'admit' then
   local tokens = tonumber(ARGV[4])
   local capacity = tonumber(ARGV[5])
   local maxWait = tonumber(ARGV[6])
-  local wait = 0
-  local requestTat = tat(KEYS[1])
-  if requestInterval > 0 then
-    wait = requestTat - now
-  end
+  -- A pause (after a 429) holds requests back even without a request budget.
+  local wait = tat(KEYS[1]) - now
   local tokenTat = tat(KEYS[2])
   local nextTokenTat = tokenTat
   if tokenInterval > 0 then

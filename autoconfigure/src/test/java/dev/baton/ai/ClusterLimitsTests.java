@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import dev.baton.redis.RedisKeyspace;
@@ -14,11 +15,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class ClusterLimitsTests {
 
@@ -76,6 +79,27 @@ class ClusterLimitsTests {
 			assertThat(instances.get(0).usage().clusterTotals().block(Duration.ofSeconds(5)))
 				.as("cluster totals by HINCRBY")
 				.containsEntry(MODEL, sum);
+		}
+	}
+
+	@Test
+	void aRateLimitedResponseHoldsBackEveryInstance() {
+		RedisTestServer redis = RedisTestServers.shared();
+		try (FakeOpenAiServer server = FakeOpenAiServer.start(1, Duration.ofSeconds(2),
+				FakeOpenAiServer.RetryHint.RESET_REQUESTS_MILLIS, 0, 1, Duration.ZERO)) {
+			AiGatewayClient first = instance(server, redis, 6000, Duration.ofMinutes(1), AiGatewayMetrics.NONE);
+			AiGatewayClient second = instance(server, redis, 6000, Duration.ofMinutes(1), AiGatewayMetrics.NONE);
+			first.chatBlocking(ChatRequest.of("a"));
+			Mono<ChatCompletion> limited = first.chat(ChatRequest.of("b")).cache();
+			limited.subscribe();
+			await().atMost(5, TimeUnit.SECONDS).until(() -> server.rateLimited() == 1);
+
+			ChatCompletion other = second.chatBlocking(ChatRequest.of("c"));
+
+			assertThat(other.content()).isEqualTo("echo: c");
+			assertThat(limited.block(Duration.ofSeconds(10)).content()).isEqualTo("echo: b");
+			assertThat(server.arrivalsPerWindow().get(0L))
+				.as("the other instance did not call in the window that said 429").isEqualTo(2);
 		}
 	}
 
