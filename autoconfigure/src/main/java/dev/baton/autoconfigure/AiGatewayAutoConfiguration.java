@@ -18,6 +18,8 @@ import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -57,6 +59,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 		AiGatewayAutoConfiguration.ActuatorConfiguration.class })
 public class AiGatewayAutoConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(AiGatewayAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	AiGatewayClient aiGatewayClient(AiProperties properties, RedisKeyspace keyspace,
@@ -65,12 +69,31 @@ public class AiGatewayAutoConfiguration {
 			ObjectProvider<BulkheadRegistry> bulkheads, ObjectProvider<RateLimiterRegistry> rateLimiters,
 			ObjectProvider<RetryRegistry> retries, ObjectProvider<TimeLimiterRegistry> timeLimiters) {
 		requireApiKeyForRemoteHost(properties);
-		AiGatewayClientBuilder builder = AiGatewayClient.builder()
+		AiGatewayClientBuilder builder = builderFrom(properties)
+			.webClientBuilder(webClient.getIfAvailable(WebClient::builder))
+			.objectMapper(objectMapper.getIfAvailable(ObjectMapper::new))
+			.metrics(metrics.getIfAvailable(() -> AiGatewayMetrics.NONE));
+		new AiResilienceInstances(properties).apply(builder, bulkheads.getIfAvailable(),
+				rateLimiters.getIfAvailable(), retries.getIfAvailable(), timeLimiters.getIfAvailable());
+		ReactiveStringRedisTemplate template = redis.getIfAvailable();
+		if (properties.isClusterLimits() && template == null) {
+			throw new BatonException("baton.ai.cluster-limits=true needs Redis (spring.data.redis.*), "
+					+ "but there is no ReactiveStringRedisTemplate");
+		}
+		if (template != null) {
+			builder.redis(template, keyspace, properties.isClusterLimits());
+		}
+		if (properties.isClusterLimits()) {
+			logger.info("AI gateway client: request and token budgets shared by the cluster through Redis");
+		}
+		return builder.build();
+	}
+
+	private static AiGatewayClientBuilder builderFrom(AiProperties properties) {
+		return AiGatewayClient.builder()
 			.baseUrl(properties.getBaseUrl())
 			.apiKey(properties.getApiKey())
 			.model(properties.getModel())
-			.webClientBuilder(webClient.getIfAvailable(WebClient::builder))
-			.objectMapper(objectMapper.getIfAvailable(ObjectMapper::new))
 			.connectTimeout(properties.getConnectTimeout())
 			.responseTimeout(properties.getResponseTimeout())
 			.maxConcurrency(properties.getMaxConcurrency())
@@ -83,19 +106,7 @@ public class AiGatewayAutoConfiguration {
 			.totalTimeout(properties.getTotalTimeout())
 			.assumedCompletionTokens(properties.getAssumedCompletionTokens())
 			.dedupe(properties.isDedupe())
-			.redisTimeout(properties.getRedisTimeout())
-			.metrics(metrics.getIfAvailable(() -> AiGatewayMetrics.NONE));
-		new AiResilienceInstances(properties).apply(builder, bulkheads.getIfAvailable(),
-				rateLimiters.getIfAvailable(), retries.getIfAvailable(), timeLimiters.getIfAvailable());
-		ReactiveStringRedisTemplate template = redis.getIfAvailable();
-		if (properties.isClusterLimits() && template == null) {
-			throw new BatonException("baton.ai.cluster-limits=true needs Redis (spring.data.redis.*), "
-					+ "but there is no ReactiveStringRedisTemplate");
-		}
-		if (template != null) {
-			builder.redis(template, keyspace, properties.isClusterLimits());
-		}
-		return builder.build();
+			.redisTimeout(properties.getRedisTimeout());
 	}
 
 	/** A key sent in clear to a remote host by mistake is worse than a failed start. */

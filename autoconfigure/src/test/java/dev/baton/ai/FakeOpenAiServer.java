@@ -146,15 +146,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
 	private Mono<Void> answer(String body, long windowIndex, long arrival, HttpServerResponse response) {
 		if (this.limitPerWindow > 0 && this.accepted.computeIfAbsent(windowIndex, (w) -> new AtomicInteger())
 			.incrementAndGet() > this.limitPerWindow) {
-			this.rateLimited.incrementAndGet();
-			long remainingNanos = (windowIndex + 1) * this.window.toNanos() - (arrival - this.startNanos);
-			if (this.hint == RetryHint.RETRY_AFTER_SECONDS) {
-				response.header("Retry-After", Long.toString((remainingNanos + 999_999_999) / 1_000_000_000));
-			}
-			else {
-				response.header("x-ratelimit-reset-requests", ((remainingNanos + 999_999) / 1_000_000) + "ms");
-			}
-			return send(response, HttpResponseStatus.TOO_MANY_REQUESTS, "{\"error\":{\"message\":\"slow down\"}}");
+			return tooMany(response, (windowIndex + 1) * this.window.toNanos() - (arrival - this.startNanos));
 		}
 		if (this.failureRatio > 0 && draw() < this.failureRatio) {
 			this.failed.incrementAndGet();
@@ -179,6 +171,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
 						Map.of("role", "assistant", "content", "echo: " + last), "finish_reason", "stop")),
 				"usage", usage);
 		return send(response, HttpResponseStatus.OK, write(completion));
+	}
+
+	private Mono<Void> tooMany(HttpServerResponse response, long remainingNanos) {
+		this.rateLimited.incrementAndGet();
+		if (this.hint == RetryHint.RETRY_AFTER_SECONDS) {
+			response.header("Retry-After", Long.toString((remainingNanos + 999_999_999) / 1_000_000_000));
+		}
+		else {
+			response.header("x-ratelimit-reset-requests", ((remainingNanos + 999_999) / 1_000_000) + "ms");
+		}
+		return send(response, HttpResponseStatus.TOO_MANY_REQUESTS, "{\"error\":{\"message\":\"slow down\"}}");
 	}
 
 	private Mono<Void> stream(HttpServerResponse response, String model, String text, Map<String, Object> usage) {
