@@ -119,6 +119,10 @@ public final class AiGatewayClient {
 	public Flux<ChatChunk> stream(ChatRequest request) {
 		request.validate();
 		String model = request.resolveModel(this.defaultModel);
+		return Flux.defer(() -> streamWithRetries(request, model));
+	}
+
+	private Flux<ChatChunk> streamWithRetries(ChatRequest request, String model) {
 		long estimate = estimate(request);
 		Map<String, Object> body = request.toBody(this.defaultModel, true);
 		long start = System.nanoTime();
