@@ -38,6 +38,11 @@ final class MutexTable {
 
 	/** Grants the mutex to the waiter at once if it can; otherwise queues it if asked to. */
 	void arrive(String key, Waiter waiter, boolean queue) {
+		// Uncontended fast path: inserting into an empty bin is one CAS, no bin lock.
+		if (!waiter.abandoned() && this.entries.putIfAbsent(key, new MutexEntry(waiter.owner)) == null) {
+			waiter.granted = true;
+			return;
+		}
 		this.entries.compute(key, (k, entry) -> {
 			if (waiter.abandoned()) {
 				return entry;

@@ -8,9 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import reactor.blockhound.BlockHound;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,16 +26,12 @@ class ReactiveKeyedMutexTests {
 
 	private final Scheduler twoThreads = Schedulers.newParallel("mutex-test", 2);
 
-	@BeforeAll
-	static void failOnBlockingCallsInNonBlockingThreads() {
-		BlockHound.install();
-	}
-
 	@AfterEach
 	void stop() {
 		this.twoThreads.dispose();
 	}
 
+	/** BlockHound ({@code dev.baton.test.BlockHoundInstallation}) fails any blocking call on the two threads. */
 	@Test
 	void servesTenThousandSubscriptionsOnAHundredKeysFromTwoThreadsWithoutBlockingThem() {
 		AtomicIntegerArray inSection = new AtomicIntegerArray(100);
