@@ -160,6 +160,16 @@ public final class MutexBenchmark {
 		/** A new, empty instance, for the retained-memory measurement. */
 		abstract Subject fresh();
 
+		final void countUnder(Lock lock) {
+			lock.lock();
+			try {
+				this.counter++;
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+
 	}
 
 	private static final class BatonPool extends Subject {
@@ -213,14 +223,7 @@ public final class MutexBenchmark {
 
 		@Override
 		void run(String key) {
-			Lock lock = this.striped.get(key);
-			lock.lock();
-			try {
-				this.counter++;
-			}
-			finally {
-				lock.unlock();
-			}
+			countUnder(this.striped.get(key));
 		}
 
 		@Override
@@ -253,14 +256,7 @@ public final class MutexBenchmark {
 
 		@Override
 		void run(String key) {
-			ReentrantLock lock = this.locks.computeIfAbsent(key, (k) -> new ReentrantLock(this.fair));
-			lock.lock();
-			try {
-				this.counter++;
-			}
-			finally {
-				lock.unlock();
-			}
+			countUnder(this.locks.computeIfAbsent(key, (k) -> new ReentrantLock(this.fair)));
 		}
 
 		@Override
