@@ -54,6 +54,9 @@ final class ClusterFlights {
 
 	private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
+	/** Store keys this JVM is waiting on another instance's leader for. */
+	private final Set<String> following = ConcurrentHashMap.newKeySet();
+
 	ClusterFlights(FlightStore store, ValueCodec codec, SingleFlightObserver observer, Duration leaseTime,
 			Duration storeTimeout, boolean retryOnError) {
 		this.store = store;
@@ -100,9 +103,11 @@ final class ClusterFlights {
 		// Woken by the leader's notification; failing that, when its lease would lapse (it died).
 		long leaseNanos = ((claim.leaseMillis() > 0) ? Duration.ofMillis(claim.leaseMillis()) : this.leaseTime).toNanos();
 		Duration wait = Duration.ofNanos(Math.min(leaseNanos, left));
+		this.following.add(call.storeKey());
 		return Mono.fromFuture(signal, true)
 			.timeout(wait, Mono.empty())
 			.then(Mono.defer(() -> {
+				this.following.remove(call.storeKey());
 				this.signals.remove(call.storeKey(), signal);
 				return attempt(call, claim.leader(), false, retried);
 			}));
@@ -214,6 +219,11 @@ final class ClusterFlights {
 					+ "instances ({})", call.name(), call.type(), ex.getOriginalMessage());
 			return null;
 		}
+	}
+
+	/** Whether this JVM waits for another instance's leader of this key now. */
+	boolean isFollowing(String storeKey) {
+		return this.following.contains(storeKey);
 	}
 
 	/** Deletes the stored outcome everywhere. */

@@ -163,6 +163,11 @@ public final class SingleFlight implements AutoCloseable {
 		this.cluster.forget(call).block();
 	}
 
+	/** Whether this JVM waits for another instance's leader of the key now (for tests and diagnostics). */
+	boolean isFollowing(String key) {
+		return this.cluster.isFollowing(this.keyspace.key(FEATURE, key));
+	}
+
 	@Override
 	public void close() throws Exception {
 		if (this.ownHub != null) {
