@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.baton.redis.RedisKeyspace;
@@ -103,7 +104,7 @@ public final class SingleFlight implements AutoCloseable {
 		if (settled == null) {
 			Flight flight = new Flight();
 			Flight running = this.flights.putIfAbsent(call.storeKey(), flight);
-			settled = (running != null) ? await(call, running) : leadBlocking(call, flight, loader);
+			settled = (running != null) ? await(call, running.join()) : leadBlocking(call, flight, loader);
 		}
 		report(call, settled);
 		if (settled.error() == null) {
@@ -141,7 +142,7 @@ public final class SingleFlight implements AutoCloseable {
 			Flight flight = new Flight();
 			Flight running = this.flights.putIfAbsent(call.storeKey(), flight);
 			if (running != null) {
-				return Mono.fromFuture(running.result, true)
+				return Mono.fromFuture(running.join().result, true)
 					.map(Settled::coalesced)
 					.timeout(Duration.ofNanos(Math.max(call.remainingNanos(), 0)),
 							Mono.fromSupplier(() -> Settled.failure(call.timeout(), true, Duration.ZERO)))
@@ -161,6 +162,12 @@ public final class SingleFlight implements AutoCloseable {
 		FlightCall call = call(key, FlightOptions.of(Object.class));
 		this.local.invalidate(call.storeKey());
 		this.cluster.forget(call).block();
+	}
+
+	/** How many callers joined the key's flight running in this JVM, its first caller aside (for tests and diagnostics). */
+	int joined(String key) {
+		Flight flight = this.flights.get(this.keyspace.key(FEATURE, key));
+		return (flight != null) ? flight.joined.get() : 0;
 	}
 
 	/** Whether this JVM waits for another instance's leader of the key now (for tests and diagnostics). */
@@ -300,6 +307,13 @@ public final class SingleFlight implements AutoCloseable {
 	private static final class Flight {
 
 		final CompletableFuture<Settled> result = new CompletableFuture<>();
+
+		final AtomicInteger joined = new AtomicInteger();
+
+		Flight join() {
+			this.joined.incrementAndGet();
+			return this;
+		}
 
 	}
 
