@@ -295,8 +295,7 @@ public final class SingleFlight implements AutoCloseable {
 		if (error instanceof Error fatal) {
 			throw fatal;
 		}
-		return new SingleFlightException("Flight " + call.name() + " '" + call.key() + "' failed: " + error,
-				call.name(), call.key(), call.waited(), error);
+		return SingleFlightException.loaderFailed(call.name(), call.key(), call.waited(), error);
 	}
 
 	private static Duration or(Duration value, Duration fallback) {

@@ -26,25 +26,43 @@ public class SingleFlightException extends BatonException {
 	@Nullable
 	private final String errorMessage;
 
+	private final boolean loaderFailure;
+
 	public SingleFlightException(String message, String name, String key, Duration waited, @Nullable Throwable cause) {
-		this(message, name, key, waited, null, null, cause);
+		this(message, name, key, waited, null, null, cause, false);
 	}
 
 	SingleFlightException(String message, String name, String key, Duration waited, @Nullable String errorType,
-			@Nullable String errorMessage, @Nullable Throwable cause) {
+			@Nullable String errorMessage, @Nullable Throwable cause, boolean loaderFailure) {
 		super(message, cause);
 		this.name = name;
 		this.key = key;
 		this.waited = waited;
 		this.errorType = errorType;
 		this.errorMessage = errorMessage;
+		this.loaderFailure = loaderFailure;
+	}
+
+	/** The loader, run in this JVM, threw the checked exception {@code cause}. */
+	static SingleFlightException loaderFailed(String name, String key, Duration waited, Throwable cause) {
+		return new SingleFlightException("Flight " + name + " '" + key + "' failed: " + cause, name, key, waited, null,
+				null, cause, true);
 	}
 
 	/** The leader on another instance failed with an exception of {@code errorType}. */
 	static SingleFlightException remote(String name, String key, Duration waited, String errorType,
 			String errorMessage) {
 		return new SingleFlightException("Flight " + name + " '" + key + "' failed on its leader: " + errorType
-				+ (errorMessage.isEmpty() ? "" : ": " + errorMessage), name, key, waited, errorType, errorMessage, null);
+				+ (errorMessage.isEmpty() ? "" : ": " + errorMessage), name, key, waited, errorType, errorMessage, null,
+				false);
+	}
+
+	/**
+	 * Whether this only wraps a checked exception the loader threw in this JVM: then
+	 * {@link #getCause()} is that exception, the same instance for every caller in the JVM.
+	 */
+	public boolean isLoaderFailure() {
+		return this.loaderFailure;
 	}
 
 	/** The flight's name. */
