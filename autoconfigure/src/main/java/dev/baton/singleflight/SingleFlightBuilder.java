@@ -86,19 +86,19 @@ public final class SingleFlightBuilder {
 
 	/** Default lifetime of a result in Redis (1 min); zero: shared with the flight's own callers only. */
 	public SingleFlightBuilder ttl(Duration ttl) {
-		this.ttl = requireNotNegative("ttl", ttl);
+		this.ttl = requireNotNegative("ttl (baton.singleflight.ttl)", ttl);
 		return this;
 	}
 
 	/** Default lifetime of a result in this JVM's cache (5 s); zero: not kept. */
 	public SingleFlightBuilder localTtl(Duration localTtl) {
-		this.localTtl = requireNotNegative("localTtl", localTtl);
+		this.localTtl = requireNotNegative("localTtl (baton.singleflight.local-ttl)", localTtl);
 		return this;
 	}
 
 	/** Default longest wait for someone else's result (10 s). */
 	public SingleFlightBuilder waitTimeout(Duration waitTimeout) {
-		this.waitTimeout = requirePositive("waitTimeout", waitTimeout);
+		this.waitTimeout = requirePositive("waitTimeout (baton.singleflight.wait-timeout)", waitTimeout);
 		return this;
 	}
 
@@ -110,14 +110,14 @@ public final class SingleFlightBuilder {
 
 	/** Default lifetime of a stored failure (zero: failures are not stored, the next call runs again). */
 	public SingleFlightBuilder errorTtl(Duration errorTtl) {
-		this.errorTtl = requireNotNegative("errorTtl", errorTtl);
+		this.errorTtl = requireNotNegative("errorTtl (baton.singleflight.error-ttl)", errorTtl);
 		return this;
 	}
 
 	/** The leader's lease (10 s), renewed every third of it while the loader runs; a dead leader is replaced after it. */
 	public SingleFlightBuilder leaseTime(Duration leaseTime) {
 		if (leaseTime == null || leaseTime.toMillis() < 3) {
-			throw new IllegalArgumentException("leaseTime must be at least 3 ms, got " + leaseTime);
+			throw new IllegalArgumentException("leaseTime (baton.singleflight.lease-time) must be at least 3 ms, got " + leaseTime);
 		}
 		this.leaseTime = leaseTime;
 		return this;
@@ -125,7 +125,7 @@ public final class SingleFlightBuilder {
 
 	/** How long one Redis operation may take before Redis counts as unreachable (5 s). */
 	public SingleFlightBuilder storeTimeout(Duration storeTimeout) {
-		this.storeTimeout = requirePositive("storeTimeout", storeTimeout);
+		this.storeTimeout = requirePositive("storeTimeout (baton.singleflight.store-timeout)", storeTimeout);
 		return this;
 	}
 
@@ -138,7 +138,7 @@ public final class SingleFlightBuilder {
 	/** Most entries in this JVM's cache (10 000); 0 turns it off. Needs Caffeine when positive. */
 	public SingleFlightBuilder localMaxSize(long localMaxSize) {
 		if (localMaxSize < 0) {
-			throw new IllegalArgumentException("localMaxSize must not be negative, got " + localMaxSize);
+			throw new IllegalArgumentException("localMaxSize (baton.singleflight.local-max-size) must not be negative, got " + localMaxSize);
 		}
 		this.localMaxSize = localMaxSize;
 		return this;
@@ -167,7 +167,7 @@ public final class SingleFlightBuilder {
 		if (!ClassUtils.isPresent(CAFFEINE, SingleFlightBuilder.class.getClassLoader())) {
 			throw new IllegalStateException("A single-flight local cache (localMaxSize " + this.localMaxSize
 					+ ") needs Caffeine (com.github.ben-manes.caffeine:caffeine) on the classpath; add it, or set "
-					+ "localMaxSize to 0");
+					+ "localMaxSize (baton.singleflight.local-max-size) to 0");
 		}
 		return new CaffeineLocalCache(this.localMaxSize);
 	}
