@@ -117,7 +117,8 @@ public final class SingleFlightBuilder {
 	/** The leader's lease (10 s), renewed every third of it while the loader runs; a dead leader is replaced after it. */
 	public SingleFlightBuilder leaseTime(Duration leaseTime) {
 		if (leaseTime == null || leaseTime.toMillis() < 3) {
-			throw new IllegalArgumentException("leaseTime (baton.singleflight.lease-time) must be at least 3 ms, got " + leaseTime);
+			throw new IllegalArgumentException(
+					"leaseTime (baton.singleflight.lease-time) must be at least 3 ms, got " + leaseTime);
 		}
 		this.leaseTime = leaseTime;
 		return this;
@@ -138,7 +139,8 @@ public final class SingleFlightBuilder {
 	/** Most entries in this JVM's cache (10 000); 0 turns it off. Needs Caffeine when positive. */
 	public SingleFlightBuilder localMaxSize(long localMaxSize) {
 		if (localMaxSize < 0) {
-			throw new IllegalArgumentException("localMaxSize (baton.singleflight.local-max-size) must not be negative, got " + localMaxSize);
+			throw new IllegalArgumentException(
+					"localMaxSize (baton.singleflight.local-max-size) must not be negative, got " + localMaxSize);
 		}
 		this.localMaxSize = localMaxSize;
 		return this;
