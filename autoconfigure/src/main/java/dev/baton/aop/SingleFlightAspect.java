@@ -59,17 +59,7 @@ public final class SingleFlightAspect {
 
 	private Object plain(ProceedingJoinPoint joinPoint, String key, FlightOptions<Object> options) throws Throwable {
 		try {
-			return this.flights.execute(key, options, () -> {
-				try {
-					return joinPoint.proceed();
-				}
-				catch (Exception | Error ex) {
-					throw ex;
-				}
-				catch (Throwable ex) {
-					throw new UndeclaredThrowableException(ex);
-				}
-			});
+			return this.flights.execute(key, options, () -> invoke(joinPoint));
 		}
 		catch (SingleFlightException ex) {
 			// The method's own checked exception, as the method declared it.
@@ -80,9 +70,21 @@ public final class SingleFlightAspect {
 	/** Runs the method for an asynchronous flight; what it throws becomes the flight's failure. */
 	private static Object proceed(ProceedingJoinPoint joinPoint) {
 		try {
+			return invoke(joinPoint);
+		}
+		catch (RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new UndeclaredThrowableException(ex);
+		}
+	}
+
+	private static Object invoke(ProceedingJoinPoint joinPoint) throws Exception {
+		try {
 			return joinPoint.proceed();
 		}
-		catch (RuntimeException | Error ex) {
+		catch (Exception | Error ex) {
 			throw ex;
 		}
 		catch (Throwable ex) {

@@ -17,7 +17,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
@@ -25,7 +24,6 @@ import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -43,8 +41,7 @@ import org.springframework.util.ClassUtils;
 		afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SingleFlightProperties.class)
-@Import({ BatonAopConfiguration.class, SingleFlightAutoConfiguration.RedisSingleFlightConfiguration.class,
-		SingleFlightAutoConfiguration.LocalSingleFlightConfiguration.class, SingleFlightMetricsConfiguration.class })
+@Import({ BatonAopConfiguration.class, SingleFlightMetricsConfiguration.class })
 public class SingleFlightAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(SingleFlightAutoConfiguration.class);
@@ -66,18 +63,35 @@ public class SingleFlightAutoConfiguration {
 		return new SingleFlightMethodValidator(expressions.getObject(), durations.getObject());
 	}
 
-	static SingleFlightBuilder builder(SingleFlightProperties properties, RedisKeyspace keyspace,
+	/** Across instances through the application's Redis when there is one, else in this JVM only, said once. */
+	@Bean
+	@ConditionalOnMissingBean
+	SingleFlight singleFlight(SingleFlightProperties properties, RedisKeyspace keyspace,
 			ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<SingleFlightObserver> observer,
+			ObjectProvider<RedisConnectionFactory> connectionFactory, ObjectProvider<RedisPubSubHub> hub,
 			ApplicationContext context) {
+		SingleFlightBuilder builder = builder(properties, keyspace, context.getClassLoader());
+		objectMapper.ifAvailable(builder::objectMapper);
+		observer.ifAvailable(builder::observer);
+		RedisConnectionFactory redis = connectionFactory.getIfAvailable();
+		if (redis == null) {
+			logger.warn("No RedisConnectionFactory: @SingleFlight shares results within this JVM only; every "
+					+ "instance runs its own flights. Configure spring.data.redis.* to share them across instances.");
+			return builder.build();
+		}
+		return builder.redis(redis).pubSubHub(hub.getIfAvailable()).build();
+	}
+
+	private static SingleFlightBuilder builder(SingleFlightProperties properties, RedisKeyspace keyspace,
+			ClassLoader classLoader) {
 		long localMaxSize = properties.getLocalMaxSize();
-		if (localMaxSize > 0 && !ClassUtils.isPresent(CAFFEINE, context.getClassLoader())) {
+		if (localMaxSize > 0 && !ClassUtils.isPresent(CAFFEINE, classLoader)) {
 			logger.info("Caffeine is not on the classpath: @SingleFlight keeps no local cache (L1). "
 					+ "Add com.github.ben-manes.caffeine:caffeine to have one.");
 			localMaxSize = 0;
 		}
-		SingleFlightBuilder builder = SingleFlight.builder()
+		return SingleFlight.builder()
 			.keyspace(keyspace)
-			.observer(observer.getIfAvailable(() -> SingleFlightObserver.NONE))
 			.ttl(properties.getTtl())
 			.localTtl(properties.getLocalTtl())
 			.waitTimeout(properties.getWaitTimeout())
@@ -87,41 +101,6 @@ public class SingleFlightAutoConfiguration {
 			.followersRetryOnError(properties.isFollowersRetryOnError())
 			.storeTimeout(properties.getStoreTimeout())
 			.localMaxSize(localMaxSize);
-		objectMapper.ifAvailable(builder::objectMapper);
-		return builder;
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnBean(RedisConnectionFactory.class)
-	static class RedisSingleFlightConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		SingleFlight redisSingleFlight(SingleFlightProperties properties, RedisKeyspace keyspace,
-				ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<SingleFlightObserver> observer,
-				ApplicationContext context, RedisConnectionFactory connectionFactory, RedisPubSubHub hub) {
-			return builder(properties, keyspace, objectMapper, observer, context).redis(connectionFactory)
-				.pubSubHub(hub)
-				.build();
-		}
-
-	}
-
-	/** Only without Redis: nested configurations are registered in no defined order, so this cannot rely on running last. */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingBean(RedisConnectionFactory.class)
-	static class LocalSingleFlightConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		SingleFlight localSingleFlight(SingleFlightProperties properties, RedisKeyspace keyspace,
-				ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<SingleFlightObserver> observer,
-				ApplicationContext context) {
-			logger.warn("No RedisConnectionFactory: @SingleFlight shares results within this JVM only; every "
-					+ "instance runs its own flights. Configure spring.data.redis.* to share them across instances.");
-			return builder(properties, keyspace, objectMapper, observer, context).build();
-		}
-
 	}
 
 }

@@ -121,7 +121,7 @@ public final class SingleFlight implements AutoCloseable {
 	public <T> CompletableFuture<T> executeAsync(String key, FlightOptions<T> options,
 			Supplier<? extends CompletionStage<? extends T>> loader) {
 		return executeReactive(key, options,
-				() -> Mono.<T>fromCompletionStage(loader.get()).subscribeOn(Schedulers.boundedElastic()))
+				() -> Mono.<T>fromCompletionStage(loader).subscribeOn(Schedulers.boundedElastic()))
 			.toFuture();
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,14 +75,8 @@ class SingleFlightClusterTests {
 		RecordingObserver observer = new RecordingObserver();
 		SingleFlight leader = this.instances.start((b) -> b);
 		SingleFlight follower = this.instances.start((b) -> b.observer(observer));
-		CountDownLatch loading = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		Future<String> led = this.pool.submit(() -> leader.execute("k", TEXT, () -> {
-			loading.countDown();
-			release.await();
-			return "from-leader";
-		}));
-		loading.await();
+		Future<String> led = leading(leader, "k", release, () -> "from-leader");
 		Future<String> followed = this.pool.submit(() -> follower.execute("k", TEXT, () -> "from-follower"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> follower.isFollowing("k"));
 		release.countDown();
@@ -95,14 +90,8 @@ class SingleFlightClusterTests {
 	void nobodyWaitsPastTheWaitTimeoutWhileTheLeaderStillComputes() throws Exception {
 		SingleFlight leader = this.instances.start((b) -> b);
 		SingleFlight follower = this.instances.start((b) -> b.waitTimeout(Duration.ofMillis(300)));
-		CountDownLatch loading = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		Future<String> led = this.pool.submit(() -> leader.execute("slow", TEXT, () -> {
-			loading.countDown();
-			release.await();
-			return "late";
-		}));
-		loading.await();
+		Future<String> led = leading(leader, "slow", release, () -> "late");
 		long start = System.nanoTime();
 		assertThatExceptionOfType(SingleFlightTimeoutException.class)
 			.isThrownBy(() -> follower.execute("slow", TEXT, () -> "follower ran"))
@@ -223,20 +212,29 @@ class SingleFlightClusterTests {
 
 	/** The leader fails with IllegalStateException("boom") while the follower waits; returns the follower's call. */
 	private Future<String> failWhileFollowing(SingleFlight leader, SingleFlight follower, String key) throws Exception {
-		CountDownLatch loading = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		Future<String> led = this.pool.submit(() -> leader.execute(key, TEXT, () -> {
-			loading.countDown();
-			release.await();
+		Future<String> led = leading(leader, key, release, () -> {
 			throw new IllegalStateException("boom");
-		}));
-		loading.await();
+		});
 		Future<String> followed = this.pool.submit(() -> follower.execute(key, TEXT, () -> "follower's own"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> follower.isFollowing(key));
 		release.countDown();
 		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class).isThrownBy(() -> led.get(10, TimeUnit.SECONDS))
 			.withCauseInstanceOf(IllegalStateException.class);
 		return followed;
+	}
+
+	/** A call on {@code leader} whose loader has started and runs until {@code release}, then returns {@code result}'s. */
+	private Future<String> leading(SingleFlight leader, String key, CountDownLatch release, Callable<String> result)
+			throws InterruptedException {
+		CountDownLatch loading = new CountDownLatch(1);
+		Future<String> led = this.pool.submit(() -> leader.execute(key, TEXT, () -> {
+			loading.countDown();
+			release.await();
+			return result.call();
+		}));
+		loading.await();
+		return led;
 	}
 
 	/** Stands for a loader's real work (a database query), which takes this long. */
