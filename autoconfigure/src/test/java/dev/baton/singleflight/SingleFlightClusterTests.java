@@ -210,6 +210,18 @@ class SingleFlightClusterTests {
 		assertThat(runs).hasValue(1);
 	}
 
+	@Test
+	void blockingLoadersRunOnTheCallersThreadAndAsyncOnesNeverOnRedisIoThreads() throws Exception {
+		SingleFlight flight = this.instances.start((b) -> b);
+		assertThat(flight.execute("thread", TEXT, () -> Thread.currentThread().getName()))
+			.isEqualTo(Thread.currentThread().getName());
+		String asyncThread = flight
+			.executeAsync("async-thread", TEXT,
+					() -> java.util.concurrent.CompletableFuture.completedFuture(Thread.currentThread().getName()))
+			.get(10, TimeUnit.SECONDS);
+		assertThat(asyncThread).startsWith("boundedElastic");
+	}
+
 	/** The leader fails with IllegalStateException("boom") while the follower waits; returns the follower's call. */
 	private Future<String> failWhileFollowing(SingleFlight leader, SingleFlight follower, String key) throws Exception {
 		CountDownLatch release = new CountDownLatch(1);

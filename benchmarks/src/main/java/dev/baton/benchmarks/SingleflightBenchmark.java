@@ -41,7 +41,7 @@ public final class SingleflightBenchmark {
 	private static final int INSTANCES = 3;
 
 	/** Cold keys run before measuring, so that every design's code paths are compiled. */
-	private static final int WARM_UP_KEYS = 5;
+	private static final int WARM_UP_KEYS = 20;
 
 	private SingleflightBenchmark() {
 	}
@@ -117,10 +117,10 @@ public final class SingleflightBenchmark {
 		Result run(String name, Design design) throws Exception {
 			Result result = new Result(name);
 			for (int k = 0; k < WARM_UP_KEYS; k++) {
-				round(design, "warm-up-" + k, new Result(name));
+				round(design, name + " warm-up-" + k, new Result(name));
 			}
 			for (int k = 0; k < this.keys; k++) {
-				round(design, "key-" + k, result);
+				round(design, name + " key-" + k, result);
 			}
 			return result;
 		}
