@@ -1,6 +1,7 @@
 package dev.baton.singleflight;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +50,11 @@ final class ClusterFlights {
 
 	private final AtomicLong owners = new AtomicLong();
 
-	/** Per store key, what wakes this JVM's waiter when a flight of that key completes anywhere. */
-	private final ConcurrentHashMap<String, CompletableFuture<Void>> signals = new ConcurrentHashMap<>();
+	/**
+	 * Per store key, what wakes this JVM's waiter when a flight of that key completes anywhere,
+	 * with the outcome when it came along.
+	 */
+	private final ConcurrentHashMap<String, CompletableFuture<Optional<Stored>>> signals = new ConcurrentHashMap<>();
 
 	private final Set<String> reportedUnreadable = ConcurrentHashMap.newKeySet();
 
@@ -77,7 +81,7 @@ final class ClusterFlights {
 		return Mono.defer(() -> {
 			String owner = this.instance + ":" + this.owners.incrementAndGet();
 			// Armed before the claim: a notification sent between the claim and the wait is not lost.
-			CompletableFuture<Void> signal = this.signals.computeIfAbsent(call.storeKey(),
+			CompletableFuture<Optional<Stored>> signal = this.signals.computeIfAbsent(call.storeKey(),
 					(key) -> new CompletableFuture<>());
 			return guarded(call, this.store.claim(call.storeKey(), owner, this.leaseTime, waitedFor, passOver))
 				.flatMap((claim) -> switch (claim.kind()) {
@@ -94,7 +98,8 @@ final class ClusterFlights {
 		});
 	}
 
-	private Mono<Resolution> follow(FlightCall call, CompletableFuture<Void> signal, Claim claim, boolean retried) {
+	private Mono<Resolution> follow(FlightCall call, CompletableFuture<Optional<Stored>> signal, Claim claim,
+			boolean retried) {
 		long left = call.remainingNanos();
 		if (left <= 0) {
 			this.signals.remove(call.storeKey(), signal);
@@ -105,12 +110,15 @@ final class ClusterFlights {
 		Duration wait = Duration.ofNanos(Math.min(leaseNanos, left));
 		this.following.add(call.storeKey());
 		return Mono.fromFuture(signal, true)
-			.timeout(wait, Mono.empty())
-			.then(Mono.defer(() -> {
+			.timeout(wait, Mono.just(Optional.empty()))
+			.flatMap((notified) -> {
 				this.following.remove(call.storeKey());
 				this.signals.remove(call.storeKey(), signal);
-				return attempt(call, claim.leader(), false, retried);
-			}));
+				// An outcome that came with the notification saves a round trip, if it is ours to use.
+				return notified.filter((stored) -> stored.shared() || stored.owner().equals(claim.leader()))
+					.map((stored) -> stored(call, stored, true, retried))
+					.orElseGet(() -> attempt(call, claim.leader(), false, retried));
+			});
 	}
 
 	private Mono<Resolution> stored(FlightCall call, Stored stored, boolean followed, boolean retried) {
@@ -240,10 +248,10 @@ final class ClusterFlights {
 							+ ")", call.name(), call.key(), call.waited(), ex));
 	}
 
-	private void signal(String storeKey) {
-		CompletableFuture<Void> signal = this.signals.remove(storeKey);
+	private void signal(FlightStore.Done done) {
+		CompletableFuture<Optional<Stored>> signal = this.signals.remove(done.key());
 		if (signal != null) {
-			signal.complete(null);
+			signal.complete(Optional.ofNullable(done.outcome()));
 		}
 	}
 

@@ -42,7 +42,7 @@ interface FlightStore {
 		}
 
 		@Override
-		public void onDone(Consumer<String> listener) {
+		public void onDone(Consumer<Done> listener) {
 		}
 
 		@Override
@@ -71,11 +71,20 @@ interface FlightStore {
 	/** Deletes the stored outcome and tells every instance to forget its local copy. */
 	Mono<Void> forget(String key);
 
-	/** Calls {@code listener} with the key of every flight that completed, on any instance. */
-	void onDone(Consumer<String> listener);
+	/** Calls {@code listener} for every flight that completed, on any instance. */
+	void onDone(Consumer<Done> listener);
 
 	/** Calls {@code listener} with the key of every flight forgotten, on any instance. */
 	void onForget(Consumer<String> listener);
+
+	/**
+	 * A flight completed.
+	 * @param key its store key
+	 * @param outcome what it stored, when small enough to travel with the notification
+	 */
+	record Done(String key, @Nullable Stored outcome) {
+
+	}
 
 	/** What a claim found. */
 	enum ClaimKind {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.redis.RedisPubSubHub;
 import reactor.core.publisher.Mono;
 
@@ -26,6 +28,11 @@ final class RedisFlightStore implements FlightStore {
 	private static final RedisScript<Long> COMPLETE = script("complete", Long.class);
 
 	private static final RedisScript<Long> FORGET = script("forget", Long.class);
+
+	private static final ObjectMapper NOTICES = new ObjectMapper();
+
+	/** Outcomes whose value or message is at most this long travel with their notification. */
+	static final int INLINE_LIMIT = 4096;
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -70,8 +77,8 @@ final class RedisFlightStore implements FlightStore {
 	public Mono<Void> complete(String key, String owner, @Nullable Stored outcome) {
 		List<String> args = (outcome != null)
 				? List.of(owner, outcome.status(), outcome.shared() ? "1" : "0", Long.toString(outcome.ttlMillis()),
-						outcome.value(), outcome.errorType(), outcome.errorMessage(), this.doneChannel)
-				: List.of(owner, "", "0", "0", "", "", "", this.doneChannel);
+						outcome.value(), outcome.errorType(), outcome.errorMessage(), this.doneChannel, INLINE)
+				: List.of(owner, "", "0", "0", "", "", "", this.doneChannel, INLINE);
 		return this.redis.execute(COMPLETE, List.of(key, leaseKey(key)), args).then();
 	}
 
@@ -81,13 +88,31 @@ final class RedisFlightStore implements FlightStore {
 	}
 
 	@Override
-	public void onDone(Consumer<String> listener) {
-		this.hub.subscribe(this.doneChannel, listener);
+	public void onDone(Consumer<Done> listener) {
+		this.hub.subscribe(this.doneChannel, (notice) -> listener.accept(done(notice)));
 	}
 
 	@Override
 	public void onForget(Consumer<String> listener) {
 		this.hub.subscribe(this.forgetChannel, listener);
+	}
+
+	/** Reads a notification: a JSON array, see complete.lua. */
+	static Done done(String notice) {
+		String[] fields;
+		try {
+			fields = NOTICES.readValue(notice, String[].class);
+		}
+		catch (JsonProcessingException ex) {
+			throw new IllegalArgumentException("Not a single-flight notification: " + ex.getOriginalMessage(), ex);
+		}
+		if (fields.length < 7) {
+			return new Done(fields[0], null);
+		}
+		boolean error = Stored.ERROR.equals(fields[2]);
+		Stored outcome = new Stored(fields[1], fields[2], "1".equals(fields[3]), error ? "" : fields[6], fields[5],
+				error ? fields[6] : "", Long.parseLong(fields[4]));
+		return new Done(fields[0], outcome);
 	}
 
 	private static String leaseKey(String key) {
@@ -106,6 +131,8 @@ final class RedisFlightStore implements FlightStore {
 				(String) reply.get(5), (String) reply.get(6), (String) reply.get(7), (Long) reply.get(1));
 		return new Claim(ClaimKind.STORED, stored, 0, "");
 	}
+
+	private static final String INLINE = Integer.toString(INLINE_LIMIT);
 
 	private static String millis(Duration duration) {
 		return Long.toString(Math.max(duration.toMillis(), 1));

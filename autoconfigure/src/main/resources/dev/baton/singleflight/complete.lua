@@ -10,7 +10,12 @@
 -- ARGV[5]  the value as JSON ('' unless the status is 'value')
 -- ARGV[6]  the error's type ('' unless the status is 'error')
 -- ARGV[7]  the error's message
--- ARGV[8]  the channel on which KEYS[1] is published
+-- ARGV[8]  the channel on which the notification is published
+-- ARGV[9]  the largest value or message, in bytes, carried in the notification itself
+--
+-- The notification is a JSON array: [KEYS[1]], or, when there is an outcome whose value or
+-- message fits ARGV[9], the outcome too, so that waiters need no further read:
+-- [KEYS[1], owner, status, shared, lifetime ms, error type, value or message].
 --
 -- Returns 1 when the caller still held the lease, 0 when it had lapsed (the outcome is stored
 -- all the same: it is as fresh as any other leader's).
@@ -26,5 +31,10 @@ if redis.call('GET', KEYS[2]) == ARGV[1] then
   redis.call('DEL', KEYS[2])
   held = 1
 end
-redis.call('PUBLISH', ARGV[8], KEYS[1])
+local notice = {KEYS[1]}
+local rest = ARGV[5] .. ARGV[7]
+if ARGV[2] ~= '' and #rest <= tonumber(ARGV[9]) then
+  notice = {KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6], rest}
+end
+redis.call('PUBLISH', ARGV[8], cjson.encode(notice))
 return held

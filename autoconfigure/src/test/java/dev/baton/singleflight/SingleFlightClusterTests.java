@@ -87,6 +87,36 @@ class SingleFlightClusterTests {
 	}
 
 	@Test
+	void followersGetResultsTooLargeToTravelWithTheNotificationAndMultiLineErrors() throws Exception {
+		SingleFlight leader = this.instances.start((b) -> b);
+		RecordingObserver observer = new RecordingObserver();
+		SingleFlight follower = this.instances.start((b) -> b.observer(observer));
+		String large = "x".repeat(RedisFlightStore.INLINE_LIMIT * 3);
+		CountDownLatch release = new CountDownLatch(1);
+		Future<String> led = leading(leader, "large", release, () -> large);
+		Future<String> followed = this.pool.submit(() -> follower.execute("large", TEXT, () -> "not run"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> follower.isFollowing("large"));
+		release.countDown();
+		assertThat(led.get(10, TimeUnit.SECONDS)).isEqualTo(large);
+		assertThat(followed.get(10, TimeUnit.SECONDS)).isEqualTo(large);
+		CountDownLatch fail = new CountDownLatch(1);
+		Future<String> failing = leading(leader, "multi-line", fail, () -> {
+			throw new IllegalArgumentException("first line\nsecond line");
+		});
+		Future<String> failed = this.pool.submit(() -> follower.execute("multi-line", TEXT, () -> "not run"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> follower.isFollowing("multi-line"));
+		fail.countDown();
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS));
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class).isThrownBy(() -> failed.get(10, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(SingleFlightException.class,
+					(ex) -> assertThat(ex.getErrorMessage()).isEqualTo("first line\nsecond line"));
+		assertThat(observer.calls(Outcome.FOLLOWER)).isEqualTo(1);
+		assertThat(observer.calls(Outcome.ERROR)).isEqualTo(1);
+		assertThat(observer.executions()).isZero();
+	}
+
+	@Test
 	void nobodyWaitsPastTheWaitTimeoutWhileTheLeaderStillComputes() throws Exception {
 		SingleFlight leader = this.instances.start((b) -> b);
 		SingleFlight follower = this.instances.start((b) -> b.waitTimeout(Duration.ofMillis(300)));
