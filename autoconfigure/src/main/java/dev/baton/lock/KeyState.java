@@ -31,7 +31,7 @@ final class KeyState {
 	private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
 	/** The store hold shared by successive local owners; {@code null} when this JVM holds none. */
-	Lease lease;
+	volatile Lease lease;
 
 	/** Completed when the store says the lock may be free; replaced before each store attempt. */
 	private volatile CompletableFuture<Void> released = new CompletableFuture<>();

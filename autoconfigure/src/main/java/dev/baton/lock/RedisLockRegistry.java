@@ -1,11 +1,10 @@
 package dev.baton.lock;
 
+import dev.baton.redis.ReactiveConnectionSource;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
  * Locks in one Redis (standalone, sentinel or cluster, through Spring Data Redis).
@@ -47,7 +46,7 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 
 	private RedisLockRegistry(RedisConnectionFactory connectionFactory, RedisKeyspace keyspace, RedisPubSubHub hub,
 			RedisPubSubHub ownHub, LockOptions options) {
-		this(new RedisLockStore(template(connectionFactory), keyspace, (hub != null) ? hub : ownHub), ownHub, options);
+		this(new RedisLockStore(new ReactiveConnectionSource(connectionFactory), keyspace, (hub != null) ? hub : ownHub), ownHub, options);
 	}
 
 	private RedisLockRegistry(RedisLockStore store, RedisPubSubHub ownHub, LockOptions options) {
@@ -56,21 +55,13 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 		this.ownHub = ownHub;
 	}
 
-	static ReactiveStringRedisTemplate template(RedisConnectionFactory connectionFactory) {
-		if (!(connectionFactory instanceof ReactiveRedisConnectionFactory reactive)) {
-			throw new IllegalArgumentException("Baton needs a Redis connection factory that is also a "
-					+ "ReactiveRedisConnectionFactory (Lettuce's is), got " + connectionFactory.getClass().getName());
-		}
-		return new ReactiveStringRedisTemplate(reactive);
-	}
-
 	@Override
 	void forgetKey(String key) {
 		this.redisStore.forget(key);
 	}
 
 	@Override
-	public void close() throws Exception {
+	public void close() {
 		if (this.ownHub != null) {
 			this.ownHub.destroy();
 		}

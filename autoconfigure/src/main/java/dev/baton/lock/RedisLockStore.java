@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import dev.baton.redis.LuaScript;
+import dev.baton.redis.ReactiveConnectionSource;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.connection.ReturnType;
 
 /**
  * One Redis (standalone, sentinel or cluster through Spring Data Redis). Each operation is a
@@ -21,13 +21,13 @@ final class RedisLockStore implements LockStore {
 
 	static final String FEATURE = "lock";
 
-	private static final RedisScript<List> ACQUIRE = script("acquire", List.class);
+	private static final LuaScript ACQUIRE = LuaScript.fromClasspath("dev/baton/lock/acquire.lua", ReturnType.MULTI);
 
-	private static final RedisScript<Long> RELEASE = script("release", Long.class);
+	private static final LuaScript RELEASE = LuaScript.fromClasspath("dev/baton/lock/release.lua", ReturnType.INTEGER);
 
-	private static final RedisScript<Long> RENEW = script("renew", Long.class);
+	private static final LuaScript RENEW = LuaScript.fromClasspath("dev/baton/lock/renew.lua", ReturnType.INTEGER);
 
-	private static final RedisScript<Long> CANCEL = script("cancel", Long.class);
+	private static final LuaScript CANCEL = LuaScript.fromClasspath("dev/baton/lock/cancel.lua", ReturnType.INTEGER);
 
 	/** A dead waiter blocks the fair queue at most this long past its next expected try. */
 	private static final Duration QUEUE_GRACE = Duration.ofSeconds(2);
@@ -35,7 +35,7 @@ final class RedisLockStore implements LockStore {
 	/** Fencing counters outlive their lock this long; past it, tokens continue from the server clock. */
 	private static final Duration FENCE_RETENTION = Duration.ofDays(1);
 
-	private final ReactiveStringRedisTemplate redis;
+	private final ReactiveConnectionSource redis;
 
 	private final RedisKeyspace keyspace;
 
@@ -46,7 +46,10 @@ final class RedisLockStore implements LockStore {
 	/** Redis lock key to user key, for the keys this JVM is waiting on. */
 	private final ConcurrentHashMap<String, String> userKeys = new ConcurrentHashMap<>();
 
-	RedisLockStore(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace, RedisPubSubHub hub) {
+	/**
+	 * @param redis the long-lived connection every script runs on
+	 */
+	RedisLockStore(ReactiveConnectionSource redis, RedisKeyspace keyspace, RedisPubSubHub hub) {
 		this.redis = redis;
 		this.keyspace = keyspace;
 		this.hub = hub;
@@ -70,35 +73,32 @@ final class RedisLockStore implements LockStore {
 			this.userKeys.put(lockKey, key);
 		}
 		List<String> keys = List.of(lockKey, lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse");
-		return this.redis
-			.execute(ACQUIRE, keys, List.of(owner, millis(lease), millis(willWait), millis(FENCE_RETENTION),
-					millis(QUEUE_GRACE)))
-			.next()
+		return ACQUIRE
+			.<List<?>>execute(this.redis, keys,
+					List.of(owner, millis(lease), millis(willWait), millis(FENCE_RETENTION), millis(QUEUE_GRACE)))
 			.map(RedisLockStore::attempt);
 	}
 
 	@Override
 	public Mono<Boolean> release(String key, String owner, long lastToken, Duration lease) {
 		String lockKey = lockKey(key);
-		return this.redis
-			.execute(RELEASE, List.of(lockKey, lockKey + ":fence", lockKey + ":queue"),
+		return RELEASE
+			.<Long>execute(this.redis, List.of(lockKey, lockKey + ":fence", lockKey + ":queue"),
 					List.of(owner, Long.toString(lastToken), millis(lease), this.channel))
-			.next()
 			.map((result) -> result >= 0);
 	}
 
 	@Override
 	public Mono<Boolean> renew(String key, String owner, Duration lease) {
-		return this.redis.execute(RENEW, List.of(lockKey(key)), List.of(owner, millis(lease)))
-			.next()
+		return RENEW.<Long>execute(this.redis, List.of(lockKey(key)), List.of(owner, millis(lease)))
 			.map((result) -> result == 1L);
 	}
 
 	@Override
 	public Mono<Void> cancel(String key, String owner) {
 		String lockKey = lockKey(key);
-		return this.redis
-			.execute(CANCEL, List.of(lockKey, lockKey + ":queue", lockKey + ":lapse"), List.of(owner, this.channel))
+		return CANCEL
+			.execute(this.redis, List.of(lockKey, lockKey + ":queue", lockKey + ":lapse"), List.of(owner, this.channel))
 			.then();
 	}
 
@@ -119,11 +119,6 @@ final class RedisLockStore implements LockStore {
 
 	private static String millis(Duration duration) {
 		return Long.toString(Math.max(duration.toMillis(), 0));
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T> RedisScript<T> script(String name, Class<T> type) {
-		return RedisScript.of(new ClassPathResource("dev/baton/lock/" + name + ".lua"), type);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.baton.redis.ReactiveConnectionSource;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 
@@ -51,7 +52,7 @@ public final class RedlockRegistry extends AbstractLockRegistry implements AutoC
 			RedisKeyspace keyspace, Duration masterTimeout) {
 		List<RedisLockStore> stores = new ArrayList<>();
 		for (int i = 0; i < masters.size(); i++) {
-			stores.add(new RedisLockStore(RedisLockRegistry.template(masters.get(i)), keyspace, hubs.get(i)));
+			stores.add(new RedisLockStore(new ReactiveConnectionSource(masters.get(i)), keyspace, hubs.get(i)));
 		}
 		return new RedlockStore(stores, masterTimeout);
 	}
@@ -62,7 +63,7 @@ public final class RedlockRegistry extends AbstractLockRegistry implements AutoC
 	}
 
 	@Override
-	public void close() throws Exception {
+	public void close() {
 		for (RedisPubSubHub hub : this.hubs) {
 			hub.destroy();
 		}

@@ -48,20 +48,37 @@ public final class RedisPubSubHub implements DisposableBean {
 	 * Listeners run on the container's dispatch threads and must not block.
 	 */
 	public void subscribe(String channel, Consumer<String> listener) {
-		this.container.addMessageListener((message, pattern) -> {
+		try {
+			this.container.addMessageListener(dispatcher(channel, listener), new ChannelTopic(channel));
+		}
+		catch (RuntimeException ex) {
+			// Redis is down at start-up: the container subscribes once it can; until then waiters
+			// fall back to their timed wake-up.
+			logger.warn("Could not subscribe to {} yet: {}", channel, ex.getMessage());
+		}
+	}
+
+	private static org.springframework.data.redis.connection.MessageListener dispatcher(String channel,
+			Consumer<String> listener) {
+		return (message, pattern) -> {
 			try {
 				listener.accept(new String(message.getBody(), StandardCharsets.UTF_8));
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Listener on channel {} failed", channel, ex);
 			}
-		}, new ChannelTopic(channel));
+		};
 	}
 
 	@Override
-	public void destroy() throws Exception {
+	public void destroy() {
 		if (this.ownsContainer) {
-			this.container.destroy();
+			try {
+				this.container.destroy();
+			}
+			catch (Exception ex) {
+				logger.debug("Closing the pub/sub container failed", ex);
+			}
 		}
 	}
 

@@ -1,17 +1,19 @@
 package dev.baton.singleflight;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.redis.LuaScript;
+import dev.baton.redis.ReactiveConnectionSource;
 import dev.baton.redis.RedisPubSubHub;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.lang.Nullable;
 
 /**
@@ -20,21 +22,20 @@ import org.springframework.lang.Nullable;
  */
 final class RedisFlightStore implements FlightStore {
 
-	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> CLAIM = script("claim", List.class);
+	private static final LuaScript CLAIM = script("claim", ReturnType.MULTI);
 
-	private static final RedisScript<Long> RENEW = script("renew", Long.class);
+	private static final LuaScript RENEW = script("renew", ReturnType.INTEGER);
 
-	private static final RedisScript<Long> COMPLETE = script("complete", Long.class);
+	private static final LuaScript COMPLETE = script("complete", ReturnType.INTEGER);
 
-	private static final RedisScript<Long> FORGET = script("forget", Long.class);
+	private static final LuaScript FORGET = script("forget", ReturnType.INTEGER);
 
 	private static final ObjectMapper NOTICES = new ObjectMapper();
 
 	/** Outcomes whose value or message is at most this long travel with their notification. */
 	static final int INLINE_LIMIT = 4096;
 
-	private final ReactiveStringRedisTemplate redis;
+	private final ReactiveConnectionSource redis;
 
 	private final RedisPubSubHub hub;
 
@@ -43,10 +44,11 @@ final class RedisFlightStore implements FlightStore {
 	private final String forgetChannel;
 
 	/**
+	 * @param redis the long-lived connection every script runs on
 	 * @param doneChannel where completions are published
 	 * @param forgetChannel where invalidations are published
 	 */
-	RedisFlightStore(ReactiveStringRedisTemplate redis, RedisPubSubHub hub, String doneChannel, String forgetChannel) {
+	RedisFlightStore(ReactiveConnectionSource redis, RedisPubSubHub hub, String doneChannel, String forgetChannel) {
 		this.redis = redis;
 		this.hub = hub;
 		this.doneChannel = doneChannel;
@@ -60,16 +62,15 @@ final class RedisFlightStore implements FlightStore {
 
 	@Override
 	public Mono<Claim> claim(String key, String owner, Duration lease, String waitedFor, boolean passOver) {
-		return this.redis
-			.execute(CLAIM, List.of(key, leaseKey(key)), List.of(owner, millis(lease), waitedFor, passOver ? "1" : "0"))
-			.next()
+		return CLAIM
+			.<List<?>>execute(this.redis, List.of(key, leaseKey(key)),
+					List.of(owner, millis(lease), waitedFor, passOver ? "1" : "0"))
 			.map(RedisFlightStore::claim);
 	}
 
 	@Override
 	public Mono<Boolean> renew(String key, String owner, Duration lease) {
-		return this.redis.execute(RENEW, List.of(leaseKey(key)), List.of(owner, millis(lease)))
-			.next()
+		return RENEW.<Long>execute(this.redis, List.of(leaseKey(key)), List.of(owner, millis(lease)))
 			.map((renewed) -> renewed == 1L);
 	}
 
@@ -79,12 +80,12 @@ final class RedisFlightStore implements FlightStore {
 				? List.of(owner, outcome.status(), outcome.shared() ? "1" : "0", Long.toString(outcome.ttlMillis()),
 						outcome.value(), outcome.errorType(), outcome.errorMessage(), this.doneChannel, INLINE)
 				: List.of(owner, "", "0", "0", "", "", "", this.doneChannel, INLINE);
-		return this.redis.execute(COMPLETE, List.of(key, leaseKey(key)), args).then();
+		return COMPLETE.execute(this.redis, List.of(key, leaseKey(key)), args).then();
 	}
 
 	@Override
 	public Mono<Void> forget(String key) {
-		return this.redis.execute(FORGET, List.of(key), List.of(this.forgetChannel)).then();
+		return FORGET.execute(this.redis, List.of(key), List.of(this.forgetChannel)).then();
 	}
 
 	@Override
@@ -125,10 +126,10 @@ final class RedisFlightStore implements FlightStore {
 			return Claim.LEAD;
 		}
 		if (kind == 0) {
-			return new Claim(ClaimKind.BUSY, null, (Long) reply.get(1), (String) reply.get(2));
+			return new Claim(ClaimKind.BUSY, null, (Long) reply.get(1), text(reply.get(2)));
 		}
-		Stored stored = new Stored((String) reply.get(2), (String) reply.get(3), "1".equals(reply.get(4)),
-				(String) reply.get(5), (String) reply.get(6), (String) reply.get(7), (Long) reply.get(1));
+		Stored stored = new Stored(text(reply.get(2)), text(reply.get(3)), "1".equals(text(reply.get(4))),
+				text(reply.get(5)), text(reply.get(6)), text(reply.get(7)), (Long) reply.get(1));
 		return new Claim(ClaimKind.STORED, stored, 0, "");
 	}
 
@@ -138,9 +139,16 @@ final class RedisFlightStore implements FlightStore {
 		return Long.toString(Math.max(duration.toMillis(), 1));
 	}
 
-	@SuppressWarnings("unchecked")
-	private static <T> RedisScript<T> script(String name, Class<T> type) {
-		return RedisScript.of(new ClassPathResource("dev/baton/singleflight/" + name + ".lua"), type);
+	/** A bulk string of a script's reply, however the driver handed it over. */
+	private static String text(Object bulk) {
+		if (bulk instanceof ByteBuffer buffer) {
+			return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
+		}
+		return (bulk instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(bulk);
+	}
+
+	private static LuaScript script(String name, ReturnType type) {
+		return LuaScript.fromClasspath("dev/baton/singleflight/" + name + ".lua", type);
 	}
 
 }

@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.redis.ReactiveConnectionSource;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -53,7 +52,7 @@ public final class SingleFlightBuilder {
 
 	/**
 	 * Shares flights across instances through this Redis.
-	 * @param connectionFactory a factory that is also a {@link ReactiveRedisConnectionFactory} (Lettuce's is)
+	 * @param connectionFactory a factory that is also a {@code ReactiveRedisConnectionFactory} (Lettuce's is)
 	 */
 	public SingleFlightBuilder redis(RedisConnectionFactory connectionFactory) {
 		this.connectionFactory = connectionFactory;
@@ -154,11 +153,13 @@ public final class SingleFlightBuilder {
 		ValueCodec codec = new ValueCodec((this.objectMapper != null) ? this.objectMapper : ValueCodec.defaultMapper());
 		FlightDefaults defaults = new FlightDefaults(this.ttl, this.localTtl, this.waitTimeout, this.cacheNulls,
 				this.errorTtl, this.leaseTime, this.storeTimeout, this.followersRetryOnError);
-		RedisPubSubHub ownHub = (this.connectionFactory != null && this.hub == null)
-				? new RedisPubSubHub(this.connectionFactory) : null;
-		FlightStore store = (this.connectionFactory != null) ? new RedisFlightStore(template(this.connectionFactory),
-				(this.hub != null) ? this.hub : ownHub, this.keyspace.channel(SingleFlight.FEATURE, "done"),
-				this.keyspace.channel(SingleFlight.FEATURE, "forget")) : FlightStore.LOCAL;
+		if (this.connectionFactory == null) {
+			return new SingleFlight(this.keyspace, FlightStore.LOCAL, codec, localCache(), this.observer, defaults, null);
+		}
+		ReactiveConnectionSource redis = new ReactiveConnectionSource(this.connectionFactory);
+		RedisPubSubHub ownHub = (this.hub == null) ? new RedisPubSubHub(this.connectionFactory) : null;
+		FlightStore store = new RedisFlightStore(redis, (ownHub != null) ? ownHub : this.hub,
+				this.keyspace.channel(SingleFlight.FEATURE, "done"), this.keyspace.channel(SingleFlight.FEATURE, "forget"));
 		return new SingleFlight(this.keyspace, store, codec, localCache(), this.observer, defaults, ownHub);
 	}
 
@@ -172,14 +173,6 @@ public final class SingleFlightBuilder {
 					+ "localMaxSize (baton.singleflight.local-max-size) to 0");
 		}
 		return new CaffeineLocalCache(this.localMaxSize);
-	}
-
-	private static ReactiveStringRedisTemplate template(RedisConnectionFactory connectionFactory) {
-		if (!(connectionFactory instanceof ReactiveRedisConnectionFactory reactive)) {
-			throw new IllegalArgumentException("Baton needs a Redis connection factory that is also a "
-					+ "ReactiveRedisConnectionFactory (Lettuce's is), got " + connectionFactory.getClass().getName());
-		}
-		return new ReactiveStringRedisTemplate(reactive);
 	}
 
 	private static Duration requireNotNegative(String what, Duration duration) {

@@ -71,7 +71,8 @@ local willWait = tonumber(ARGV[3])
 if willWait > 0 then
   local queueFor = math.min(willWait, wait + tonumber(ARGV[5]))
   local lapse = now + queueFor
-  redis.call('ZADD', KEYS[3], 'NX', now, owner)
+  -- Arrival order in microseconds, so waiters arriving within one millisecond keep their order.
+  redis.call('ZADD', KEYS[3], 'NX', tonumber(time[1]) * 1000000 + tonumber(time[2]), owner)
   redis.call('HSET', KEYS[4], owner, lapse)
   if redis.call('PTTL', KEYS[3]) < queueFor then
     redis.call('PEXPIRE', KEYS[3], queueFor)

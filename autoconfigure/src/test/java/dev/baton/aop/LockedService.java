@@ -55,7 +55,8 @@ public class LockedService {
 
 	@DistributedLock(key = "#id", waitTime = "10s")
 	public Flux<Integer> stream(String id) {
-		return Flux.range(0, 3).doOnSubscribe((s) -> enter()).doFinally((s) -> this.inside.decrementAndGet());
+		// doOnTerminate, not doFinally: the section ends before the lock hears of the completion.
+		return Flux.range(0, 3).doOnSubscribe((s) -> enter()).doOnTerminate(this.inside::decrementAndGet);
 	}
 
 	@DistributedLock(key = "#id", waitTime = "10s")

@@ -55,7 +55,7 @@ class RedisLockRegistryTests {
 	void excludesAcrossThreeInstancesSoNoIncrementIsLost() throws Exception {
 		List<RedisLockRegistry> instances = List.of(registry(), registry(), registry());
 		String counter = this.prefix + ":counter";
-		int perThread = 250;
+		int perThread = 500;
 		ExecutorService pool = Executors.newFixedThreadPool(6);
 		try {
 			List<Future<?>> futures = new ArrayList<>();

@@ -1,8 +1,5 @@
 package dev.baton.benchmarks;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +17,7 @@ import dev.baton.singleflight.FlightOptions;
 import dev.baton.singleflight.SingleFlight;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -50,34 +44,24 @@ public final class SingleflightBenchmark {
 		int keys = (args.length > 0) ? Integer.parseInt(args[0]) : 30;
 		int callers = (args.length > 1) ? Integer.parseInt(args[1]) : 16;
 		Duration loader = Duration.ofMillis((args.length > 2) ? Long.parseLong(args[2]) : 50);
-		int port = freePort();
-		RedisServer server = RedisServer.newRedisServer()
-			.executableProvider(executable())
-			.bind("127.0.0.1")
-			.port(port)
-			.setting("save \"\"")
-			.setting("appendonly no")
-			.onShutdownForceStop(true)
-			.build();
-		server.start();
-		List<LettuceConnectionFactory> factories = new ArrayList<>();
 		ExecutorService pool = Executors.newFixedThreadPool(INSTANCES * callers);
-		try {
+		List<LettuceConnectionFactory> factories = new ArrayList<>();
+		try (BenchmarkRedis redis = BenchmarkRedis.start()) {
 			for (int i = 0; i < INSTANCES * 4; i++) {
-				factories.add(factory(port));
+				factories.add(redis.newConnectionFactory());
 			}
 			Bench bench = new Bench(pool, keys, callers, loader);
-			List<Result> results = List.of(bench.run("Baton SingleFlight", baton(factories.subList(0, 3), port)),
+			List<Result> results = List.of(bench.run("Baton SingleFlight", baton(factories.subList(0, 3), redis)),
 					bench.run("Lock + poll every 100 ms", polling(factories.subList(3, 6))),
 					bench.run("Spring @Cacheable(sync = true), RedisCacheManager", cacheable(factories.subList(6, 9), false)),
 					bench.run("Spring @Cacheable(sync = true), locking RedisCacheWriter",
 							cacheable(factories.subList(9, 12), true)));
+			System.out.println("\nRedis: " + redis.describe());
 			print(results, keys, callers, loader);
 		}
 		finally {
 			pool.shutdownNow();
 			factories.forEach(LettuceConnectionFactory::destroy);
-			server.stop();
 		}
 		System.exit(0);
 	}
@@ -89,12 +73,12 @@ public final class SingleflightBenchmark {
 
 	}
 
-	private static Design baton(List<LettuceConnectionFactory> factories, int port) {
+	private static Design baton(List<LettuceConnectionFactory> factories, BenchmarkRedis redis) {
 		RedisKeyspace keyspace = new RedisKeyspace("bench-baton");
 		List<SingleFlight> flights = factories.stream()
 			.map((factory) -> SingleFlight.builder().redis(factory).keyspace(keyspace).build())
 			.toList();
-		awaitSubscribers(port, keyspace.channel("singleflight", "done"), flights.size());
+		awaitSubscribers(redis, keyspace.channel("singleflight", "done"), flights.size());
 		FlightOptions<String> options = FlightOptions.of(String.class).named("bench");
 		return (instance, key, loader) -> flights.get(instance).execute(key, options, loader);
 	}
@@ -171,11 +155,11 @@ public final class SingleflightBenchmark {
 
 		final String name;
 
-		final List<Long> followerNanos = new ArrayList<>();
+		final Samples followerNanos = new Samples();
 
-		final List<Long> leaderNanos = new ArrayList<>();
+		final Samples leaderNanos = new Samples();
 
-		final List<Long> loaderNanos = new ArrayList<>();
+		final Samples loaderNanos = new Samples();
 
 		int keys;
 
@@ -188,16 +172,12 @@ public final class SingleflightBenchmark {
 		}
 
 		double followerMillis(double percentile) {
-			long[] sorted = this.followerNanos.stream().mapToLong(Long::longValue).sorted().toArray();
-			if (sorted.length == 0) {
-				return Double.NaN;
-			}
-			int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-			return sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6;
+			return this.followerNanos.percentileMicros(percentile) / 1000;
 		}
 
-		double meanMillis(List<Long> nanos) {
-			return nanos.stream().mapToLong(Long::longValue).average().orElse(Double.NaN) / 1e6;
+		/** The median of some samples, in ms. */
+		static double medianMillis(Samples samples) {
+			return samples.percentileMicros(50) / 1000;
 		}
 
 	}
@@ -206,19 +186,19 @@ public final class SingleflightBenchmark {
 		System.out.printf(Locale.ROOT, "%n%d cold keys; %d callers on each of %d instances per key; loader %d ms; "
 				+ "JVM %s, %d CPUs%n%n", keys, callers, INSTANCES, loader.toMillis(), System.getProperty("java.version"),
 				Runtime.getRuntime().availableProcessors());
-		System.out.println("| Design | Loader runs per key | Leader call, mean (ms) | Follower p50 (ms) | Follower p99 (ms)"
+		System.out.println("| Design | Loader runs per key | Leader call, median (ms) | Follower p50 (ms) | Follower p99 (ms)"
 				+ " | Follower p99 − leader call (ms) | Follower p99 vs Baton |");
 		System.out.println("|---|---:|---:|---:|---:|---:|---:|");
 		double batonP99 = results.get(0).followerMillis(99);
 		for (Result result : results) {
 			double p99 = result.followerMillis(99);
-			double leader = result.meanMillis(result.leaderNanos);
+			double leader = Result.medianMillis(result.leaderNanos);
 			System.out.printf(Locale.ROOT, "| %s | %.2f | %.1f | %s | %s | %s | %s |%n", result.name, result.runsPerKey(),
 					leader, figure(result.followerMillis(50), "%.1f"), figure(p99, "%.1f"), figure(p99 - leader, "%+.1f"),
 					figure(p99 / batonP99, "%.2f×"));
 		}
-		System.out.println("\nLoader time, mean: " + String.format(Locale.ROOT, "%.1f ms",
-				results.get(0).meanMillis(results.get(0).loaderNanos)) + ". A design with no follower row ran the "
+		System.out.println("\nLoader time, median: " + String.format(Locale.ROOT, "%.1f ms",
+				Result.medianMillis(results.get(0).loaderNanos)) + ". A design without follower figures ran the "
 				+ "loader for every caller.");
 	}
 
@@ -226,8 +206,8 @@ public final class SingleflightBenchmark {
 		return Double.isNaN(value) ? "—" : String.format(Locale.ROOT, format, value);
 	}
 
-	private static void awaitSubscribers(int port, String channel, int count) {
-		RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+	private static void awaitSubscribers(BenchmarkRedis redis, String channel, int count) {
+		RedisClient client = RedisClient.create(redis.url());
 		try (StatefulRedisConnection<String, String> connection = client.connect()) {
 			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 			while (connection.sync().pubsubNumsub(channel).getOrDefault(channel, 0L) < count) {
@@ -239,29 +219,6 @@ public final class SingleflightBenchmark {
 		}
 		finally {
 			client.shutdown();
-		}
-	}
-
-	private static LettuceConnectionFactory factory(int port) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
-	}
-
-	private static ExecutableProvider executable() {
-		try {
-			File onPath = ExecutableProvider.newExecutableInPath("redis-server").get();
-			return () -> onPath;
-		}
-		catch (IOException ex) {
-			return ExecutableProvider.newJarResourceProvider();
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 

@@ -1,0 +1,122 @@
+package dev.baton.ai;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.baton.redis.RedisKeyspace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * Request and token budgets shared by every instance through one atomic Redis script
+ * ({@code ai-quota.lua}). When Redis does not answer, the call falls back to this JVM's
+ * {@link LocalQuota} rather than stop: a warning is logged once per outage and
+ * {@link AiGatewayMetrics#clusterFallback()} counts every fallback.
+ */
+final class ClusterQuota implements Quota {
+
+	private static final Logger logger = LoggerFactory.getLogger(ClusterQuota.class);
+
+	/** Loaded once; Spring Data Redis runs it by EVALSHA and falls back to EVAL when Redis lacks it. */
+	static final RedisScript<Long> SCRIPT = RedisScript.of(new ClassPathResource("dev/baton/ai/ai-quota.lua"),
+			Long.class);
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final List<String> keys;
+
+	private final String requestIntervalMs;
+
+	private final String tokenIntervalMs;
+
+	private final long tokenCapacity;
+
+	private final Duration maxWait;
+
+	private final Duration redisTimeout;
+
+	private final LocalQuota fallback;
+
+	private final AiGatewayMetrics metrics;
+
+	private final AtomicBoolean degraded = new AtomicBoolean();
+
+	ClusterQuota(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace, QuotaSettings settings,
+			LocalQuota fallback, AiGatewayMetrics metrics) {
+		this.redis = redis;
+		this.keys = List.of(keyspace.key("ai", "limits", "requests"), keyspace.key("ai", "limits", "tokens"));
+		this.requestIntervalMs = Double.toString(settings.requestIntervalMillis());
+		this.tokenIntervalMs = Double.toString(settings.tokenIntervalMillis());
+		this.tokenCapacity = settings.tokensPerPeriod();
+		this.maxWait = settings.maxWait();
+		this.redisTimeout = settings.redisTimeout();
+		this.fallback = fallback;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public Mono<Void> admit(long tokens) {
+		return run("admit", this.requestIntervalMs, this.tokenIntervalMs, Long.toString(tokens),
+				Long.toString(this.tokenCapacity), Long.toString(this.maxWait.toMillis()))
+			.flatMap((wait) -> {
+				if (wait < 0) {
+					return Mono.error(new QuotaTimeoutException("cluster", this.maxWait));
+				}
+				return (wait > 0) ? Mono.delay(Duration.ofMillis(wait)).then() : Mono.<Void>empty();
+			})
+			.onErrorResume(this::isRedisFailure, (ex) -> fallBack(ex).then(this.fallback.admit(tokens)));
+	}
+
+	@Override
+	public Mono<Void> settle(long tokenDelta) {
+		if (tokenDelta == 0 || this.tokenCapacity == 0) {
+			return Mono.empty();
+		}
+		return run("settle", this.tokenIntervalMs, Long.toString(tokenDelta)).then()
+			.onErrorResume(this::isRedisFailure, (ex) -> fallBack(ex).then(this.fallback.settle(tokenDelta)));
+	}
+
+	@Override
+	public Mono<Void> pause(Duration delay) {
+		// The local pause always applies: it also covers the calls that fall back while Redis is away.
+		return this.fallback.pause(delay)
+			.then(run("pause", Long.toString(delay.toMillis())).then())
+			.onErrorResume(this::isRedisFailure, this::fallBack);
+	}
+
+	private Mono<Long> run(String mode, String... args) {
+		String[] argv = new String[args.length + 1];
+		argv[0] = mode;
+		System.arraycopy(args, 0, argv, 1, args.length);
+		return this.redis.execute(SCRIPT, this.keys, List.of(argv))
+			.next()
+			.timeout(this.redisTimeout)
+			.doOnNext((ignored) -> restored());
+	}
+
+	private boolean isRedisFailure(Throwable ex) {
+		return !(ex instanceof QuotaTimeoutException);
+	}
+
+	private Mono<Void> fallBack(Throwable ex) {
+		this.metrics.clusterFallback();
+		if (this.degraded.compareAndSet(false, true)) {
+			logger.warn("Redis did not answer for the cluster-wide AI budgets; using this instance's local limits "
+					+ "until it does ({})", ex.toString());
+		}
+		return Mono.empty();
+	}
+
+	private void restored() {
+		if (this.degraded.compareAndSet(true, false)) {
+			logger.info("Redis answers again; cluster-wide AI budgets restored");
+		}
+	}
+
+}

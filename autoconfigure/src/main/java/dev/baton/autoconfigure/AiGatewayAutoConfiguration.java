@@ -1,0 +1,173 @@
+package dev.baton.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.BatonException;
+import dev.baton.ai.AiGatewayClient;
+import dev.baton.ai.AiGatewayClientBuilder;
+import dev.baton.ai.AiGatewayMetrics;
+import dev.baton.ai.MicrometerAiGatewayMetrics;
+import dev.baton.redis.RedisKeyspace;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.data.redis.RedisReactiveAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The AI gateway client, when {@code baton.ai.base-url} is set. Its resilience4j instances
+ * named {@code baton-ai} come from the application's registries when resilience4j's Spring
+ * Boot starter is present: {@code resilience4j.*.instances.baton-ai.*} properties override
+ * Baton's values one by one ({@link AiResilienceDefaults}).
+ */
+@AutoConfiguration(after = { BatonAutoConfiguration.class, RedisReactiveAutoConfiguration.class,
+		WebClientAutoConfiguration.class },
+		afterName = { "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
+				"io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
+				"io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
+				"io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration" })
+@ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
+@ConditionalOnClass({ WebClient.class, HttpClient.class, Bulkhead.class, RetryOperator.class })
+@ConditionalOnProperty(prefix = "baton.ai", name = "base-url")
+@EnableConfigurationProperties(AiProperties.class)
+@Import({ AiResilienceDefaults.class, AiGatewayAutoConfiguration.MicrometerMetricsConfiguration.class,
+		AiGatewayAutoConfiguration.ActuatorConfiguration.class })
+public class AiGatewayAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(AiGatewayAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	AiGatewayClient aiGatewayClient(AiProperties properties, RedisKeyspace keyspace,
+			ObjectProvider<WebClient.Builder> webClient, ObjectProvider<ObjectMapper> objectMapper,
+			ObjectProvider<AiGatewayMetrics> metrics, ObjectProvider<ReactiveStringRedisTemplate> redis,
+			ObjectProvider<BulkheadRegistry> bulkheads, ObjectProvider<RateLimiterRegistry> rateLimiters,
+			ObjectProvider<RetryRegistry> retries, ObjectProvider<TimeLimiterRegistry> timeLimiters) {
+		requireApiKeyForRemoteHost(properties);
+		AiGatewayClientBuilder builder = builderFrom(properties)
+			.webClientBuilder(webClient.getIfAvailable(WebClient::builder))
+			.objectMapper(objectMapper.getIfAvailable(ObjectMapper::new))
+			.metrics(metrics.getIfAvailable(() -> AiGatewayMetrics.NONE));
+		new AiResilienceInstances(properties).apply(builder, bulkheads.getIfAvailable(),
+				rateLimiters.getIfAvailable(), retries.getIfAvailable(), timeLimiters.getIfAvailable());
+		ReactiveStringRedisTemplate template = redis.getIfAvailable();
+		if (properties.isClusterLimits() && template == null) {
+			throw new BatonException("baton.ai.cluster-limits=true needs Redis (spring.data.redis.*), "
+					+ "but there is no ReactiveStringRedisTemplate");
+		}
+		if (template != null) {
+			builder.redis(template, keyspace, properties.isClusterLimits());
+		}
+		if (properties.isClusterLimits()) {
+			logger.info("AI gateway client: request and token budgets shared by the cluster through Redis");
+		}
+		return builder.build();
+	}
+
+	private static AiGatewayClientBuilder builderFrom(AiProperties properties) {
+		return AiGatewayClient.builder()
+			.baseUrl(properties.getBaseUrl())
+			.apiKey(properties.getApiKey())
+			.model(properties.getModel())
+			.connectTimeout(properties.getConnectTimeout())
+			.responseTimeout(properties.getResponseTimeout())
+			.maxConcurrency(properties.getMaxConcurrency())
+			.requestsPerPeriod(properties.getRequestsPerMinute())
+			.tokensPerPeriod(properties.getTokensPerMinute())
+			.rateLimitPeriod(properties.getRateLimitPeriod())
+			.acquireTimeout(properties.getAcquireTimeout())
+			.maxAttempts(properties.getMaxAttempts())
+			.backoff(properties.getInitialBackoff(), properties.getMaxBackoff())
+			.totalTimeout(properties.getTotalTimeout())
+			.assumedCompletionTokens(properties.getAssumedCompletionTokens())
+			.dedupe(properties.isDedupe())
+			.redisTimeout(properties.getRedisTimeout());
+	}
+
+	/** A key sent in clear to a remote host by mistake is worse than a failed start. */
+	static void requireApiKeyForRemoteHost(AiProperties properties) {
+		if (properties.getApiKey() != null && !properties.getApiKey().isBlank()) {
+			return;
+		}
+		String host = URI.create(properties.getBaseUrl()).getHost();
+		if (!isLoopback(host)) {
+			throw new BatonException("baton.ai.api-key must be set: baton.ai.base-url points at " + host
+					+ ", which is not a loopback address");
+		}
+	}
+
+	private static boolean isLoopback(String host) {
+		if (host == null) {
+			return false;
+		}
+		if (host.equalsIgnoreCase("localhost")) {
+			return true;
+		}
+		// Only IP literals are resolved: a host name must never cost a DNS lookup at start-up.
+		boolean literal = host.startsWith("[") || host.chars().allMatch((c) -> Character.isDigit(c) || c == '.');
+		try {
+			return literal && InetAddress.getByName(host).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class MicrometerMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		AiGatewayMetrics batonAiGatewayMetrics(ObjectProvider<MeterRegistry> registry) {
+			MeterRegistry meters = registry.getIfAvailable();
+			return (meters != null) ? new MicrometerAiGatewayMetrics(meters) : AiGatewayMetrics.NONE;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SanitizingFunction.class)
+	static class ActuatorConfiguration {
+
+		/**
+		 * Boot masks every value unless {@code show-values} is set; this keeps the key masked
+		 * even then, in {@code /actuator/configprops} and {@code /actuator/env}.
+		 */
+		@Bean
+		SanitizingFunction batonAiApiKeySanitizer() {
+			return (data) -> {
+				String key = data.getLowerCaseKey();
+				return (key.endsWith("baton.ai.apikey") || key.endsWith("baton.ai.api-key"))
+						? data.withValue(SanitizableData.SANITIZED_VALUE) : data;
+			};
+		}
+
+	}
+
+}

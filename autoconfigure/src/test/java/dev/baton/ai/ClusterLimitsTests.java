@@ -1,0 +1,125 @@
+package dev.baton.ai;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import dev.baton.redis.RedisKeyspace;
+import dev.baton.test.RedisTestServer;
+import dev.baton.test.RedisTestServers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ClusterLimitsTests {
+
+	private static final String MODEL = "test-model";
+
+	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+
+	private final RedisKeyspace keyspace = new RedisKeyspace("test-" + UUID.randomUUID());
+
+	@AfterEach
+	void closeConnections() {
+		this.factories.forEach(LettuceConnectionFactory::destroy);
+	}
+
+	private AiGatewayClient instance(FakeOpenAiServer server, RedisTestServer redis, long budget, Duration period,
+			AiGatewayMetrics metrics) {
+		LettuceConnectionFactory factory = redis.newConnectionFactory();
+		this.factories.add(factory);
+		return AiGatewayClient.builder()
+			.baseUrl(server.baseUrl())
+			.model(MODEL)
+			.requestsPerPeriod(budget)
+			.rateLimitPeriod(period)
+			.acquireTimeout(Duration.ofSeconds(30))
+			.redis(new ReactiveStringRedisTemplate(factory), this.keyspace, true)
+			.redisTimeout(Duration.ofMillis(500))
+			.metrics(metrics)
+			.build();
+	}
+
+	@Test
+	void threeInstancesShareOneRequestBudget() {
+		RedisTestServer redis = RedisTestServers.shared();
+		int budget = 10;
+		try (FakeOpenAiServer server = FakeOpenAiServer.start(0, Duration.ofSeconds(1),
+				FakeOpenAiServer.RetryHint.RETRY_AFTER_SECONDS, 0, 1, Duration.ZERO)) {
+			List<AiGatewayClient> instances = IntStream.range(0, 3)
+				.mapToObj((i) -> instance(server, redis, budget, Duration.ofSeconds(1), AiGatewayMetrics.NONE))
+				.toList();
+
+			List<BatchResult> results = Flux.fromIterable(instances)
+				.flatMap((client) -> client.chatAll(
+						IntStream.range(0, 12).mapToObj((i) -> ChatRequest.of("r" + i)).toList(), 12))
+				.collectList()
+				.block(Duration.ofSeconds(30));
+
+			assertThat(results).hasSize(36).allMatch(BatchResult::isSuccess);
+			Map<Long, Integer> windows = server.arrivalsPerWindow();
+			assertThat(windows.values()).as("requests per one-second window at the server, all instances together")
+				.allMatch((count) -> count <= budget);
+			assertThat(windows).as("the budget, not the instances, set the pace").hasSizeGreaterThanOrEqualTo(4);
+			TokenUsage sum = instances.stream()
+				.map((client) -> client.usage().totals().get(MODEL))
+				.reduce(TokenUsage.ZERO, TokenUsage::plus);
+			assertThat(instances.get(0).usage().clusterTotals().block(Duration.ofSeconds(5)))
+				.as("cluster totals by HINCRBY")
+				.containsEntry(MODEL, sum);
+		}
+	}
+
+	@Test
+	void aRateLimitedResponseHoldsBackEveryInstance() {
+		RedisTestServer redis = RedisTestServers.shared();
+		try (FakeOpenAiServer server = FakeOpenAiServer.start(1, Duration.ofSeconds(2),
+				FakeOpenAiServer.RetryHint.RESET_REQUESTS_MILLIS, 0, 1, Duration.ZERO)) {
+			AiGatewayClient first = instance(server, redis, 6000, Duration.ofMinutes(1), AiGatewayMetrics.NONE);
+			AiGatewayClient second = instance(server, redis, 6000, Duration.ofMinutes(1), AiGatewayMetrics.NONE);
+			first.chatBlocking(ChatRequest.of("a"));
+			Mono<ChatCompletion> limited = first.chat(ChatRequest.of("b")).cache();
+			limited.subscribe();
+			await().atMost(5, TimeUnit.SECONDS).until(() -> server.rateLimited() == 1);
+
+			ChatCompletion other = second.chatBlocking(ChatRequest.of("c"));
+
+			assertThat(other.content()).isEqualTo("echo: c");
+			assertThat(limited.block(Duration.ofSeconds(10)).content()).isEqualTo("echo: b");
+			assertThat(server.arrivalsPerWindow().get(0L))
+				.as("the other instance did not call in the window that said 429").isEqualTo(2);
+		}
+	}
+
+	@Test
+	void fallsBackToLocalLimitsWhenRedisIsDownAndSaysSo() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		try (RedisTestServer redis = RedisTestServers.start(); FakeOpenAiServer server = FakeOpenAiServer.start()) {
+			AiGatewayClient client = instance(server, redis, 600, Duration.ofMinutes(1),
+					new MicrometerAiGatewayMetrics(meters));
+			ChatCompletion before = client.chatBlocking(ChatRequest.of("with redis"));
+			assertThat(meters.find("baton.ai.cluster_fallbacks").counter()).isNull();
+
+			redis.stop();
+			ChatCompletion completion = client.chatBlocking(ChatRequest.of("without redis"));
+
+			assertThat(completion.content()).isEqualTo("echo: without redis");
+			assertThat(meters.get("baton.ai.cluster_fallbacks").counter().count()).isGreaterThanOrEqualTo(1);
+			assertThat(client.usage().totals().get(MODEL)).as("local totals still exact")
+				.isEqualTo(before.usage().plus(completion.usage()));
+		}
+	}
+
+}

@@ -1,0 +1,107 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.baton.redis.RedisKeyspace;
+import dev.baton.test.RedisTestServer;
+import dev.baton.test.RedisTestServers;
+import io.lettuce.core.ClientOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class RedlockRegistryTests {
+
+	private List<RedisTestServer> masters;
+
+	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+
+	private final List<RedlockRegistry> registries = new ArrayList<>();
+
+	@BeforeEach
+	void startMasters() {
+		this.masters = RedisTestServers.start(3);
+	}
+
+	@AfterEach
+	void tearDown() throws Exception {
+		for (RedlockRegistry registry : this.registries) {
+			registry.close();
+		}
+		this.factories.forEach(LettuceConnectionFactory::destroy);
+		this.masters.forEach(RedisTestServer::close);
+	}
+
+	@Test
+	void excludesAcrossInstancesOnAQuorum() throws Exception {
+		RedlockRegistry first = registry();
+		RedlockRegistry second = registry();
+		DistributedLock lock = first.obtain("order");
+		lock.lock();
+		assertThat(second.obtain("order").tryLock(100, java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
+		long token = lock.fencingToken();
+		lock.unlock();
+		DistributedLock next = second.obtain("order");
+		assertThat(next.tryLock(Duration.ofSeconds(1), null)).isTrue();
+		assertThat(next.fencingToken()).isGreaterThan(token);
+		next.unlock();
+	}
+
+	@Test
+	void stillAcquiresWithOneMasterDown() throws Exception {
+		RedlockRegistry registry = registry();
+		RedlockRegistry rival = registry();
+		this.masters.get(1).stop();
+		DistributedLock lock = registry.obtain("degraded");
+		assertThat(lock.tryLock(Duration.ofSeconds(2), null)).isTrue();
+		assertThat(rival.obtain("degraded").tryLock()).isFalse();
+		lock.unlock();
+		assertThat(rival.obtain("degraded").tryLock()).isTrue();
+		rival.obtain("degraded").unlock();
+	}
+
+	@Test
+	void failsClearlyWithTwoMastersDown() {
+		RedlockRegistry registry = registry();
+		this.masters.get(0).stop();
+		this.masters.get(2).stop();
+		assertThatExceptionOfType(LockUnavailableException.class)
+			.isThrownBy(() -> registry.obtain("lost-quorum").tryLock(Duration.ofSeconds(1), null))
+			.withMessageContaining("only 1 of 3 Redlock masters answered")
+			.withMessageContaining("quorum of 2");
+		assertThat(registry.trackedKeys()).isZero();
+	}
+
+	private RedlockRegistry registry() {
+		List<LettuceConnectionFactory> nodes = this.masters.stream().map(this::factory).toList();
+		RedlockRegistry registry = new RedlockRegistry(nodes, new RedisKeyspace("redlock"), LockOptions.DEFAULTS,
+				Duration.ofMillis(200));
+		this.registries.add(registry);
+		return registry;
+	}
+
+	private LettuceConnectionFactory factory(RedisTestServer server) {
+		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+			.commandTimeout(Duration.ofSeconds(1))
+			.clientOptions(ClientOptions.builder()
+				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+				.build())
+			.build();
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(server.host(), server.port()), client);
+		factory.afterPropertiesSet();
+		factory.start();
+		this.factories.add(factory);
+		return factory;
+	}
+
+}
