@@ -164,7 +164,7 @@ public final class SingleFlight implements AutoCloseable {
 		this.cluster.forget(call).block();
 	}
 
-	/** How many callers joined the key's flight running in this JVM, its first caller aside (for tests and diagnostics). */
+	/** How many callers joined the key's flight running in this JVM, its first aside (for tests and diagnostics). */
 	int joined(String key) {
 		Flight flight = this.flights.get(this.keyspace.key(FEATURE, key));
 		return (flight != null) ? flight.joined.get() : 0;

@@ -71,7 +71,10 @@ public final class SingleFlightBuilder {
 		return this;
 	}
 
-	/** The mapper for results in Redis (its default typing is turned off); default: one with the modules on the classpath. */
+	/**
+	 * The mapper for results in Redis (its default typing is turned off); default: one with the
+	 * modules on the classpath.
+	 */
 	public SingleFlightBuilder objectMapper(ObjectMapper objectMapper) {
 		this.objectMapper = objectMapper;
 		return this;

@@ -86,7 +86,10 @@ public class SingleFlightException extends BatonException {
 		return this.errorType;
 	}
 
-	/** The message of the leader's exception when the leader ran on another instance ({@code ""} for none), else {@code null}. */
+	/**
+	 * The message of the leader's exception when the leader ran on another instance ({@code ""}
+	 * for none), else {@code null}.
+	 */
 	@Nullable
 	public String getErrorMessage() {
 		return this.errorMessage;

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class SingleFlightAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(AopAutoConfiguration.class, BatonAutoConfiguration.class, SingleFlightAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(AopAutoConfiguration.class, BatonAutoConfiguration.class, SingleFlightAutoConfiguration.class));
 
 	private final ApplicationContextRunner withRedis = this.runner
 		.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, JacksonAutoConfiguration.class))
@@ -68,7 +68,8 @@ class SingleFlightAutoConfigurationTests {
 	@Test
 	void bindsItsProperties() {
 		this.runner
-			.withPropertyValues("baton.singleflight.ttl=2m", "baton.singleflight.local-ttl=0", "baton.singleflight.wait-timeout=3s",
+			.withPropertyValues("baton.singleflight.ttl=2m", "baton.singleflight.local-ttl=0",
+					"baton.singleflight.wait-timeout=3s",
 					"baton.singleflight.error-ttl=1s", "baton.singleflight.cache-nulls=false",
 					"baton.singleflight.lease-time=4s", "baton.singleflight.followers-retry-on-error=true",
 					"baton.singleflight.local-max-size=5", "baton.singleflight.store-timeout=700ms")
@@ -93,7 +94,10 @@ class SingleFlightAutoConfigurationTests {
 	@Test
 	void rejectsABadPropertyNamingIt() {
 		this.runner.withPropertyValues("baton.singleflight.lease-time=1ms")
-			.run((context) -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("baton.singleflight.lease-time"));
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("baton.singleflight.lease-time"));
 	}
 
 	@Test

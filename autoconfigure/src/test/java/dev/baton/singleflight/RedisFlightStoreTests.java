@@ -26,8 +26,9 @@ class RedisFlightStoreTests {
 
 	@Test
 	void anErrorCarriesItsTypeAndMultiLineMessage() {
-		assertThat(RedisFlightStore.done("[\"k\",\"owner\",\"error\",\"0\",\"5000\",\"java.io.IOException\",\"first\\nsecond\"]")
-			.outcome()).isEqualTo(new Stored("owner", "error", false, "", "java.io.IOException", "first\nsecond", 5000));
+		String notice = "[\"k\",\"owner\",\"error\",\"0\",\"5000\",\"java.io.IOException\",\"first\\nsecond\"]";
+		assertThat(RedisFlightStore.done(notice).outcome())
+			.isEqualTo(new Stored("owner", "error", false, "", "java.io.IOException", "first\nsecond", 5000));
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,7 +43,8 @@ class SingleFlightClusterTests {
 		List<SingleFlight> flights = List.of(this.instances.start((b) -> b), this.instances.start((b) -> b),
 				this.instances.start((b) -> b));
 		AtomicLong notifiedAt = new AtomicLong();
-		this.instances.probe().subscribe(this.instances.doneChannel(), (key) -> notifiedAt.compareAndSet(0, System.nanoTime()));
+		this.instances.probe()
+			.subscribe(this.instances.doneChannel(), (notice) -> notifiedAt.compareAndSet(0, System.nanoTime()));
 		this.instances.awaitSubscribers(this.instances.doneChannel(), 4);
 		AtomicInteger runs = new AtomicInteger();
 		CountDownLatch start = new CountDownLatch(1);
@@ -106,8 +108,8 @@ class SingleFlightClusterTests {
 		Future<String> failed = this.pool.submit(() -> follower.execute("multi-line", TEXT, () -> "not run"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> follower.isFollowing("multi-line"));
 		fail.countDown();
-		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS));
-		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class).isThrownBy(() -> failed.get(10, TimeUnit.SECONDS))
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> failing.get(10, TimeUnit.SECONDS));
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> failed.get(10, TimeUnit.SECONDS))
 			.havingCause()
 			.isInstanceOfSatisfying(SingleFlightException.class,
 					(ex) -> assertThat(ex.getErrorMessage()).isEqualTo("first line\nsecond line"));
@@ -141,7 +143,7 @@ class SingleFlightClusterTests {
 		SingleFlight leader = this.instances.start((b) -> b);
 		SingleFlight follower = this.instances.start((b) -> b);
 		Future<String> followed = failWhileFollowing(leader, follower, "fails");
-		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+		assertThatExceptionOfType(ExecutionException.class)
 			.isThrownBy(() -> followed.get(10, TimeUnit.SECONDS))
 			.havingCause()
 			.isInstanceOfSatisfying(SingleFlightException.class, (ex) -> {
@@ -261,7 +263,7 @@ class SingleFlightClusterTests {
 		Future<String> followed = this.pool.submit(() -> follower.execute(key, TEXT, () -> "follower's own"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> follower.isFollowing(key));
 		release.countDown();
-		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class).isThrownBy(() -> led.get(10, TimeUnit.SECONDS))
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> led.get(10, TimeUnit.SECONDS))
 			.withCauseInstanceOf(IllegalStateException.class);
 		return followed;
 	}

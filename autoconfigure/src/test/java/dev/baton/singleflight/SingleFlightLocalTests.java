@@ -104,7 +104,8 @@ class SingleFlightLocalTests {
 		assertThat(this.observer.calls(Outcome.L1_HIT)).isEqualTo(1);
 		FlightOptions<String> brief = TEXT.localTtl(Duration.ofMillis(50));
 		assertThat(this.flights.execute("brief", brief, () -> "first")).isEqualTo("first");
-		await().atMost(Duration.ofSeconds(5)).until(() -> "later".equals(this.flights.execute("brief", brief, () -> "later")));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> "later".equals(this.flights.execute("brief", brief, () -> "later")));
 	}
 
 	@Test
