@@ -106,11 +106,16 @@ final class ClusterFlights {
 			return Mono.error(call.timeout());
 		}
 		// Woken by the leader's notification; failing that, when its lease would lapse (it died).
-		long leaseNanos = ((claim.leaseMillis() > 0) ? Duration.ofMillis(claim.leaseMillis()) : this.leaseTime).toNanos();
+		Duration lease = (claim.leaseMillis() > 0) ? Duration.ofMillis(claim.leaseMillis()) : this.leaseTime;
+		long leaseNanos = lease.toNanos();
 		Duration wait = Duration.ofNanos(Math.min(leaseNanos, left));
 		this.following.add(call.storeKey());
 		return Mono.fromFuture(signal, true)
 			.timeout(wait, Mono.just(Optional.empty()))
+			.doOnCancel(() -> {
+				this.following.remove(call.storeKey());
+				this.signals.remove(call.storeKey(), signal);
+			})
 			.flatMap((notified) -> {
 				this.following.remove(call.storeKey());
 				this.signals.remove(call.storeKey(), signal);
