@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.baton.redis.CommandTimeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -101,8 +102,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		}
 		long deadline = startNanos + wait.toNanos();
 		Mono<Void> local = granted.isDone() ? Mono.empty()
-				: Mono.fromFuture(granted, true)
-					.timeout(remaining(deadline))
+				: CommandTimeout.within(Mono.fromFuture(granted, true), remaining(deadline))
 					.onErrorMap(java.util.concurrent.TimeoutException.class,
 							(ex) -> new LockAcquisitionException(key, elapsed(startNanos)));
 		return local.then(Mono.defer(() -> ensureLease(state, owner, lease, deadline, startNanos)))
@@ -152,8 +152,8 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	private Mono<Long> attempt(KeyState state, String storeOwner, Duration lease, long deadline, long startNanos) {
 		return Mono.defer(() -> {
 			CompletableFuture<Void> signal = state.armReleaseSignal();
-			return this.store.acquire(state.key, storeOwner, lease, remaining(deadline))
-				.timeout(this.options.storeTimeout())
+			return CommandTimeout
+				.within(this.store.acquire(state.key, storeOwner, lease, remaining(deadline)), this.options.storeTimeout())
 				.flatMap((result) -> {
 					if (result.acquired()) {
 						return Mono.just(result.token());
@@ -194,8 +194,9 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 			return Mono.empty();
 		}
 		lease.stopRenewal();
-		return this.store.release(state.key, lease.storeOwner, lease.token, lease.current())
-			.timeout(this.options.storeTimeout())
+		return CommandTimeout
+			.within(this.store.release(state.key, lease.storeOwner, lease.token, lease.current()),
+					this.options.storeTimeout())
 			.onErrorMap((ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
 			.flatMap((released) -> (released && !lease.lost) ? Mono.<Void>empty() : lost(state.key, lease))
 			// Before the caller hears of it: a thread that locks again at once must find the key free.
@@ -225,8 +226,8 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		// A renewal slower than its period skips ticks rather than queueing them.
 		lease.renewal = Flux.interval(period, period).onBackpressureDrop().concatMap((tick) -> {
 			long start = System.nanoTime();
-			return this.store.renew(key, lease.storeOwner, lease.renewalLease)
-				.timeout(min(period, this.options.storeTimeout()))
+			return CommandTimeout
+				.within(this.store.renew(key, lease.storeOwner, lease.renewalLease), min(period, this.options.storeTimeout()))
 				.doOnNext((renewed) -> renewalResult(key, lease, renewed, start))
 				.onErrorResume((ex) -> {
 					renewalFailed(key, lease, ex);

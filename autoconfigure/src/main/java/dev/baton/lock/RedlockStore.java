@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import dev.baton.redis.CommandTimeout;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -71,7 +72,8 @@ final class RedlockStore implements LockStore {
 	@Override
 	public Mono<Void> cancel(String key, String owner) {
 		return Flux.fromIterable(this.masters)
-			.flatMap((master) -> master.cancel(key, owner).timeout(this.masterTimeout).onErrorResume((ex) -> Mono.empty()))
+			.flatMap((master) -> CommandTimeout.within(master.cancel(key, owner), this.masterTimeout)
+				.onErrorResume((ex) -> Mono.empty()))
 			.then();
 	}
 
@@ -90,8 +92,7 @@ final class RedlockStore implements LockStore {
 	 */
 	private <T> Mono<List<T>> ask(String key, Function<RedisLockStore, Mono<T>> operation) {
 		return Flux.fromIterable(this.masters)
-			.flatMap((master) -> operation.apply(master)
-				.timeout(this.masterTimeout)
+			.flatMap((master) -> CommandTimeout.within(operation.apply(master), this.masterTimeout)
 				.onErrorResume((ex) -> Mono.empty()))
 			.collectList()
 			.flatMap((answers) -> (answers.size() >= this.quorum) ? Mono.just(answers)
