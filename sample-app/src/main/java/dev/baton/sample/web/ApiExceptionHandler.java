@@ -66,16 +66,17 @@ class ApiExceptionHandler {
 		return answer(HttpStatus.BAD_REQUEST, "BAD_REQUEST", unreadableMessage(ex));
 	}
 
-	/** Spring MVC's own failures (unknown path, wrong method or media type) keep their status. */
+	/**
+	 * Spring MVC's own failures (unknown path, wrong method or media type) keep their status;
+	 * anything else is a bug, logged and answered without details.
+	 */
 	@ExceptionHandler
-	ResponseEntity<ApiError> springMvc(ErrorResponse ex) {
-		HttpStatus status = HttpStatus.valueOf(ex.getStatusCode().value());
-		String detail = ex.getBody().getDetail();
-		return answer(status, status.name(), (detail != null) ? detail : status.getReasonPhrase());
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ApiError> unexpected(Exception ex) {
+	ResponseEntity<ApiError> other(Exception ex) {
+		if (ex instanceof ErrorResponse spring) {
+			HttpStatus status = HttpStatus.valueOf(spring.getStatusCode().value());
+			String detail = spring.getBody().getDetail();
+			return answer(status, status.name(), (detail != null) ? detail : status.getReasonPhrase());
+		}
 		logger.error("Unexpected failure", ex);
 		return answer(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "Unexpected error; see the server log");
 	}

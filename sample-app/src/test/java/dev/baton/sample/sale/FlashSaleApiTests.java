@@ -1,0 +1,149 @@
+package dev.baton.sample.sale;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.lock.DistributedLock;
+import dev.baton.lock.DistributedLockRegistry;
+import dev.baton.sample.HttpJson;
+import dev.baton.sample.HttpJson.Answer;
+import dev.baton.sample.SampleAppTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SampleAppTest
+class FlashSaleApiTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	DistributedLockRegistry locks;
+
+	final HttpJson http = new HttpJson();
+
+	String sku;
+
+	@BeforeEach
+	void newSku() {
+		this.sku = "api-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	@Test
+	void openingASaleShowsItsStock() {
+		Answer opened = open(this.sku, 3);
+		assertThat(opened.status()).isEqualTo(200);
+		JsonNode sale = this.http.get(saleUrl()).json();
+		assertThat(sale.path("sku").asText()).isEqualTo(this.sku);
+		assertThat(sale.path("stock").asLong()).isEqualTo(3);
+		assertThat(sale.path("sold").asLong()).isZero();
+		assertThat(sale.path("orders").asLong()).isZero();
+	}
+
+	@Test
+	void orderIsCreatedWithTheLocksFencingToken() {
+		open(this.sku, 3);
+		Answer created = order("u-1");
+		assertThat(created.status()).isEqualTo(201);
+		JsonNode order = created.json();
+		assertThat(order.path("orderId").asText()).isNotBlank();
+		assertThat(order.path("sku").asText()).isEqualTo(this.sku);
+		assertThat(order.path("userId").asText()).isEqualTo("u-1");
+		assertThat(order.path("fencingToken").isIntegralNumber()).isTrue();
+		JsonNode sale = this.http.get(saleUrl()).json();
+		assertThat(sale.path("stock").asLong()).isEqualTo(2);
+		assertThat(sale.path("sold").asLong()).isEqualTo(1);
+		assertThat(sale.path("orders").asLong()).isEqualTo(1);
+	}
+
+	@Test
+	void aUserOrdersOncePerSale() {
+		open(this.sku, 3);
+		assertThat(order("u-1").status()).isEqualTo(201);
+		Answer again = order("u-1");
+		assertThat(again.status()).isEqualTo(409);
+		assertThat(again.error()).isEqualTo("ALREADY_ORDERED");
+	}
+
+	@Test
+	void theLastUnitSellsAndThenTheSaleIsSoldOut() {
+		open(this.sku, 1);
+		assertThat(order("u-1").status()).isEqualTo(201);
+		Answer late = order("u-2");
+		assertThat(late.status()).isEqualTo(409);
+		assertThat(late.error()).isEqualTo("SOLD_OUT");
+		assertThat(late.json().path("message").asText()).contains(this.sku);
+	}
+
+	@Test
+	void reopeningASaleForgetsItsOrders() {
+		open(this.sku, 1);
+		order("u-1");
+		open(this.sku, 5);
+		JsonNode sale = this.http.get(saleUrl()).json();
+		assertThat(sale.path("stock").asLong()).isEqualTo(5);
+		assertThat(sale.path("orders").asLong()).isZero();
+		assertThat(order("u-1").status()).isEqualTo(201);
+	}
+
+	@Test
+	void unknownSaleIsNotFound() {
+		Answer shown = this.http.get(saleUrl());
+		Answer ordered = order("u-1");
+		assertThat(shown.status()).isEqualTo(404);
+		assertThat(shown.error()).isEqualTo("UNKNOWN_SALE");
+		assertThat(ordered.status()).isEqualTo(404);
+		assertThat(ordered.error()).isEqualTo("UNKNOWN_SALE");
+	}
+
+	@Test
+	void purchaseThatCannotGetTheLockInTimeIsBusyWithRetryAfter() throws InterruptedException {
+		open(this.sku, 3);
+		DistributedLock lock = this.locks.obtain("sku:" + this.sku);
+		assertThat(lock.tryLock(Duration.ofSeconds(5), Duration.ofSeconds(30))).isTrue();
+		try {
+			Answer busy = order("u-1");
+			assertThat(busy.status()).isEqualTo(429);
+			assertThat(busy.error()).isEqualTo("BUSY");
+			assertThat(busy.retryAfter()).hasValue("1");
+		}
+		finally {
+			lock.unlock();
+		}
+		assertThat(order("u-1").status()).isEqualTo(201);
+	}
+
+	@Test
+	void ordersAreListedInTheOrderWritten() {
+		open(this.sku, 3);
+		long first = order("u-1").json().path("fencingToken").asLong();
+		long second = order("u-2").json().path("fencingToken").asLong();
+		JsonNode orders = this.http.get(saleUrl() + "/orders").json();
+		assertThat(orders).hasSize(2);
+		assertThat(orders.get(0).path("userId").asText()).isEqualTo("u-1");
+		assertThat(orders.get(1).path("fencingToken").asLong()).isEqualTo(second).isGreaterThan(first);
+	}
+
+	private Answer open(String sku, long stock) {
+		return this.http.send("PUT", base() + "/api/flash-sales/" + sku, "{\"stock\": " + stock + "}");
+	}
+
+	private Answer order(String userId) {
+		return this.http.send("POST", saleUrl() + "/orders", "{\"userId\": \"" + userId + "\"}");
+	}
+
+	private String saleUrl() {
+		return base() + "/api/flash-sales/" + this.sku;
+	}
+
+	private String base() {
+		return "http://127.0.0.1:" + this.port;
+	}
+
+}
