@@ -15,6 +15,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param latency time it takes to answer
  */
 @ConfigurationProperties("sample.fake-ai")
-record FakeAiProperties(@DefaultValue("50") int requestsPerSecond, @DefaultValue("0.05") double injected429Rate,
+record FakeAiProperties(@DefaultValue("50") int requestsPerSecond, @DefaultValue("0.1") double injected429Rate,
 		@DefaultValue("30ms") Duration latency) {
 }
