@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import dev.baton.BatonException;
 import org.aspectj.lang.ProceedingJoinPoint;
 import org.aspectj.lang.reflect.MethodSignature;
 import org.reactivestreams.Publisher;
@@ -41,7 +42,8 @@ public final class GuardedInvocation {
 	 * @param kind the method's return kind, see {@link ReturnKind#of}
 	 * @param guard the permit source for this call
 	 * @return what the method returns, or a publisher/stage standing for it
-	 * @throws Throwable for plain methods, what the method or the guard throws
+	 * @throws Throwable for plain methods, what the method or the guard throws; an interrupted
+	 * wait becomes a {@link BatonException} with the thread's interrupt flag set again
 	 */
 	public static Object proceed(ProceedingJoinPoint joinPoint, ReturnKind kind, Guard guard) throws Throwable {
 		return switch (kind) {
@@ -67,7 +69,17 @@ public final class GuardedInvocation {
 	}
 
 	private static Object plain(ProceedingJoinPoint joinPoint, Guard guard) throws Throwable {
-		try (Permit permit = guard.acquire()) {
+		Permit permit;
+		try {
+			permit = guard.acquire();
+		}
+		catch (InterruptedException ex) {
+			// The intercepted method rarely declares InterruptedException; keep the flag, fail unchecked.
+			Thread.currentThread().interrupt();
+			throw new BatonException("Interrupted while waiting for a permit to run "
+					+ MethodLabel.describe(targetMethod(joinPoint)), ex);
+		}
+		try (permit) {
 			return joinPoint.proceed();
 		}
 	}

@@ -7,10 +7,7 @@ import dev.baton.autoconfigure.DistributedLockAutoConfiguration;
 import dev.baton.test.RedisTestServers;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import reactor.blockhound.BlockHound;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,17 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A reactive {@code @DistributedLock} method never blocks a Netty event loop: BlockHound turns
- * any blocking call there into an error. Runs in its own JVM (tag {@code blockhound}) because
- * BlockHound, once installed, stays installed.
+ * A reactive {@code @DistributedLock} method never blocks a Netty event loop: BlockHound
+ * (installed for every test of this module by {@code BlockHoundInstallation}) turns any
+ * blocking call there into an error.
  */
-@Tag("blockhound")
 class DistributedLockBlockHoundTests {
-
-	@BeforeAll
-	static void installBlockHound() {
-		BlockHound.install();
-	}
 
 	@Test
 	void thousandConcurrentSubscriptionsOnANettyEventLoopNeverBlockAndStayExclusive() {

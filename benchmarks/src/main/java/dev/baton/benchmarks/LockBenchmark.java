@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
 
 import dev.baton.lock.LockOptions;
 import dev.baton.lock.RedisLockRegistry;
@@ -223,20 +224,44 @@ public final class LockBenchmark {
 	}
 
 	/** One instance: its locks and a PING through its own client. */
-	private interface Contender {
+	private record Contender(Function<String, Lock> locks, Runnable pinger) {
 
-		Lock lock(String key);
+		Lock lock(String key) {
+			return this.locks.apply(key);
+		}
 
-		void ping();
+		void ping() {
+			this.pinger.run();
+		}
 
 	}
 
-	private static final class BatonPeer extends Peer {
+	/** A peer whose instances each have a Lettuce connection factory, pinged through Spring Data Redis. */
+	private abstract static class LettucePeer extends Peer {
 
 		private final BenchmarkRedis redis;
 
-		BatonPeer(BenchmarkRedis redis) {
+		LettucePeer(BenchmarkRedis redis) {
 			this.redis = redis;
+		}
+
+		abstract Function<String, Lock> locksOn(LettuceConnectionFactory factory);
+
+		@Override
+		Contender instance() {
+			LettuceConnectionFactory factory = this.redis.newConnectionFactory();
+			track(factory::destroy);
+			StringRedisTemplate template = new StringRedisTemplate(factory);
+			return new Contender(locksOn(factory),
+					() -> template.execute((RedisCallback<String>) (connection) -> connection.ping()));
+		}
+
+	}
+
+	private static final class BatonPeer extends LettucePeer {
+
+		BatonPeer(BenchmarkRedis redis) {
+			super(redis);
 		}
 
 		@Override
@@ -245,24 +270,10 @@ public final class LockBenchmark {
 		}
 
 		@Override
-		Contender instance() {
-			LettuceConnectionFactory factory = this.redis.newConnectionFactory();
-			track(factory::destroy);
+		Function<String, Lock> locksOn(LettuceConnectionFactory factory) {
 			RedisLockRegistry registry = track(
 					new RedisLockRegistry(factory, new RedisKeyspace("bench-baton"), null, LockOptions.DEFAULTS));
-			StringRedisTemplate template = new StringRedisTemplate(factory);
-			return new Contender() {
-
-				@Override
-				public Lock lock(String key) {
-					return registry.obtain(key);
-				}
-
-				@Override
-				public void ping() {
-					template.execute((RedisCallback<String>) (connection) -> connection.ping());
-				}
-			};
+			return registry::obtain;
 		}
 
 	}
@@ -286,28 +297,16 @@ public final class LockBenchmark {
 			config.useSingleServer().setAddress(this.redis.url()).setConnectionMinimumIdleSize(2);
 			RedissonClient client = Redisson.create(config);
 			track(client::shutdown);
-			return new Contender() {
-
-				@Override
-				public Lock lock(String key) {
-					return client.getLock(key);
-				}
-
-				@Override
-				public void ping() {
-					client.getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance().ping();
-				}
-			};
+			return new Contender(client::getLock,
+					() -> client.getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance().ping());
 		}
 
 	}
 
-	private static final class SpringIntegrationPeer extends Peer {
-
-		private final BenchmarkRedis redis;
+	private static final class SpringIntegrationPeer extends LettucePeer {
 
 		SpringIntegrationPeer(BenchmarkRedis redis) {
-			this.redis = redis;
+			super(redis);
 		}
 
 		@Override
@@ -316,40 +315,24 @@ public final class LockBenchmark {
 		}
 
 		@Override
-		Contender instance() {
-			LettuceConnectionFactory factory = this.redis.newConnectionFactory();
-			track(factory::destroy);
+		Function<String, Lock> locksOn(LettuceConnectionFactory factory) {
 			org.springframework.integration.redis.util.RedisLockRegistry registry = new org.springframework.integration.redis.util.RedisLockRegistry(
 					factory, "bench-si");
 			track(registry::destroy);
-			StringRedisTemplate template = new StringRedisTemplate(factory);
-			return new Contender() {
-
-				@Override
-				public Lock lock(String key) {
-					return registry.obtain(key);
-				}
-
-				@Override
-				public void ping() {
-					template.execute((RedisCallback<String>) (connection) -> connection.ping());
-				}
-			};
+			return registry::obtain;
 		}
 
 	}
 
 	/** {@code SET NX PX} + compare-and-delete Lua, 10 ms sleep between tries: the usual hand-written lock. */
-	private static final class HandRolledPeer extends Peer {
+	private static final class HandRolledPeer extends LettucePeer {
 
 		private static final RedisScript<Long> COMPARE_AND_DELETE = RedisScript.of(
 				"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
 				Long.class);
 
-		private final BenchmarkRedis redis;
-
 		HandRolledPeer(BenchmarkRedis redis) {
-			this.redis = redis;
+			super(redis);
 		}
 
 		@Override
@@ -358,22 +341,9 @@ public final class LockBenchmark {
 		}
 
 		@Override
-		Contender instance() {
-			LettuceConnectionFactory factory = this.redis.newConnectionFactory();
-			track(factory::destroy);
+		Function<String, Lock> locksOn(LettuceConnectionFactory factory) {
 			StringRedisTemplate template = new StringRedisTemplate(factory);
-			return new Contender() {
-
-				@Override
-				public Lock lock(String key) {
-					return new HandRolledLock(template, key);
-				}
-
-				@Override
-				public void ping() {
-					template.execute((RedisCallback<String>) (connection) -> connection.ping());
-				}
-			};
+			return (key) -> new HandRolledLock(template, key);
 		}
 
 		private static final class HandRolledLock extends AbstractBenchmarkLock {

@@ -1,0 +1,55 @@
+package dev.baton.autoconfigure;
+
+import dev.baton.aop.DurationAttribute;
+import dev.baton.aop.KeyExpressionEvaluator;
+import dev.baton.aop.KeyedMutexAspect;
+import dev.baton.aop.KeyedMutexValidator;
+import dev.baton.mutex.KeyedMutexPool;
+import dev.baton.mutex.MutexObserver;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.util.Assert;
+
+/**
+ * The keyed mutex: a {@link KeyedMutexPool} bean, the {@code @KeyedMutex} aspect, start-up
+ * validation of annotated methods and, with Micrometer, its meters. The aspect is applied by
+ * Spring Boot's AOP auto-configuration ({@code spring.aop.auto}, on by default).
+ */
+@AutoConfiguration(after = BatonAutoConfiguration.class,
+		afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(MutexProperties.class)
+@Import({ BatonAopConfiguration.class, KeyedMutexMetricsConfiguration.class })
+public class KeyedMutexAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	KeyedMutexPool keyedMutexPool(MutexProperties properties, ObjectProvider<MutexObserver> observer) {
+		return new KeyedMutexPool(properties.isFair(), observer.getIfUnique(() -> MutexObserver.NONE));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KeyedMutexAspect keyedMutexAspect(KeyedMutexPool pool, KeyExpressionEvaluator keys, DurationAttribute durations,
+			MutexProperties properties) {
+		Assert.state(properties.getWaitTime() != null && !properties.getWaitTime().isNegative(),
+				"baton.mutex.wait-time must not be negative");
+		return new KeyedMutexAspect(pool, keys, durations, properties.getWaitTime());
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static KeyedMutexValidator keyedMutexValidator(KeyExpressionEvaluator keys, DurationAttribute durations) {
+		return new KeyedMutexValidator(keys, durations);
+	}
+
+}

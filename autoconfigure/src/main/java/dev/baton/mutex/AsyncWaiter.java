@@ -1,0 +1,119 @@
+package dev.baton.mutex;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import dev.baton.mutex.MutexObserver.Outcome;
+import reactor.core.Disposable;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A subscriber waiting for a key's mutex: a queued callback, not a parked thread. Exactly one
+ * of three things settles it: the grant (the permit is emitted), the wait running out (empty)
+ * or the subscriber cancelling. If the grant races with one of the others, the loser's side
+ * sees the grant under the table's lock and releases the mutex, so nothing is left held.
+ */
+final class AsyncWaiter extends Waiter {
+
+	private static final int WAITING = 0;
+
+	private static final int DELIVERED = 1;
+
+	private static final int ABANDONED = 2;
+
+	private static final AtomicIntegerFieldUpdater<AsyncWaiter> STATE = AtomicIntegerFieldUpdater
+		.newUpdater(AsyncWaiter.class, "state");
+
+	private final KeyedMutexPool pool;
+
+	private final String key;
+
+	private final Duration wait;
+
+	private final MonoSink<MutexPermit> sink;
+
+	private final long start;
+
+	private volatile int state;
+
+	private volatile Disposable timer;
+
+	private volatile MutexPermit permit;
+
+	AsyncWaiter(KeyedMutexPool pool, String key, Duration wait, MonoSink<MutexPermit> sink) {
+		super(null);
+		this.pool = pool;
+		this.key = key;
+		this.wait = wait;
+		this.sink = sink;
+		this.start = pool.clock();
+	}
+
+	void start() {
+		this.sink.onCancel(() -> giveUp(Outcome.CANCELLED));
+		this.pool.table().arrive(this.key, this, !this.wait.isZero());
+		if (this.granted) {
+			deliver();
+		}
+		else if (!this.queued) {
+			giveUp(Outcome.TIMEOUT);
+		}
+		else {
+			this.timer = Schedulers.parallel()
+				.schedule(() -> giveUp(Outcome.TIMEOUT), this.wait.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	boolean abandoned() {
+		return this.state == ABANDONED;
+	}
+
+	@Override
+	void wake() {
+		if (!this.granted) {
+			this.pool.table().retry(this.key, this);
+		}
+		if (this.granted) {
+			deliver();
+		}
+	}
+
+	private void deliver() {
+		this.permit = new MutexPermit(this.pool, this.key, this.owner, this.pool.clock());
+		if (STATE.compareAndSet(this, WAITING, DELIVERED)) {
+			cancelTimer();
+			this.pool.observeWait(Outcome.ACQUIRED, this.start);
+			this.sink.success(this.permit);
+		}
+	}
+
+	private void giveUp(Outcome outcome) {
+		if (!STATE.compareAndSet(this, WAITING, ABANDONED)) {
+			if (outcome == Outcome.CANCELLED && this.state == DELIVERED) {
+				// MonoSink calls onCancel only when the cancel won over the emission, so the
+				// permit never reached the subscriber (the sink dropped it): release it here.
+				this.permit.close();
+			}
+			return;
+		}
+		cancelTimer();
+		if (this.pool.table().abandon(this.key, this)) {
+			this.pool.table().release(this.key, this.owner);
+		}
+		this.pool.observeWait(outcome, this.start);
+		if (outcome == Outcome.TIMEOUT) {
+			this.sink.success();
+		}
+	}
+
+	private void cancelTimer() {
+		Disposable scheduled = this.timer;
+		if (scheduled != null) {
+			scheduled.dispose();
+		}
+	}
+
+}

@@ -1,0 +1,56 @@
+package dev.baton.mutex;
+
+import java.util.concurrent.locks.LockSupport;
+
+/** A thread waiting for a key's mutex. It parks (no monitor is held), so it suits virtual threads. */
+final class BlockingWaiter extends Waiter {
+
+	private final Thread thread;
+
+	private volatile boolean signalled;
+
+	BlockingWaiter(Thread thread) {
+		super(thread);
+		this.thread = thread;
+	}
+
+	@Override
+	void wake() {
+		this.signalled = true;
+		LockSupport.unpark(this.thread);
+	}
+
+	/**
+	 * Parks until the mutex is granted or the deadline passes.
+	 * @param deadline {@link System#nanoTime()} to give up at, or {@code null} to wait for ever
+	 * @return whether the mutex was granted
+	 * @throws InterruptedException when interrupted; the mutex is then not held
+	 */
+	boolean await(MutexTable table, String key, Long deadline) throws InterruptedException {
+		while (!this.granted) {
+			if (this.signalled) {
+				this.signalled = false;
+				table.retry(key, this);
+				continue;
+			}
+			if (deadline == null) {
+				LockSupport.park(this);
+			}
+			else {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					return table.abandon(key, this);
+				}
+				LockSupport.parkNanos(this, remaining);
+			}
+			if (Thread.interrupted()) {
+				if (table.abandon(key, this)) {
+					table.release(key, this.owner);
+				}
+				throw new InterruptedException();
+			}
+		}
+		return true;
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.baton.mutex;
+
+/**
+ * One request for a key's mutex, from arrival to grant or abandonment. Its fields other than
+ * {@link #granted} are written inside the key's map bin lock only (see {@link MutexTable}).
+ */
+abstract class Waiter {
+
+	/** Who holds the mutex once granted: the thread, or this waiter for reactive callers. */
+	final Object owner;
+
+	/** Set under the bin lock when the mutex is this waiter's; read by the waiting side. */
+	volatile boolean granted;
+
+	/** Whether {@link MutexTable#arrive} put this waiter in the key's queue. */
+	boolean queued;
+
+	/** A waiter to wake after this one left the queue of a free mutex (non-fair hand-on). */
+	Waiter passOn;
+
+	/**
+	 * @param owner the holder-to-be, or {@code null} for the waiter itself (reactive callers
+	 * have no thread that could identify them)
+	 */
+	Waiter(Object owner) {
+		this.owner = (owner != null) ? owner : this;
+	}
+
+	/** Whether the waiting side has given up; such a waiter is never queued nor granted afresh. */
+	boolean abandoned() {
+		return false;
+	}
+
+	/**
+	 * Called outside any lock after this waiter was granted the mutex (fair) or after the
+	 * mutex fell free with this waiter first in line (non-fair: the waiter must retry).
+	 */
+	abstract void wake();
+
+}

@@ -1,0 +1,118 @@
+package dev.baton.autoconfigure;
+
+import java.time.Duration;
+
+import dev.baton.annotation.KeyedMutex;
+import dev.baton.aop.KeyExpressionEvaluator;
+import dev.baton.aop.KeyedMutexAspect;
+import dev.baton.aop.KeyedMutexValidator;
+import dev.baton.mutex.KeyedMutexPool;
+import dev.baton.mutex.MutexObserver;
+import dev.baton.mutex.MutexPermit;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KeyedMutexAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(AopAutoConfiguration.class, BatonAutoConfiguration.class,
+					KeyedMutexAutoConfiguration.class));
+
+	@Test
+	void createsAFairPoolTheAspectAndTheValidator() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(KeyedMutexPool.class)
+				.hasSingleBean(KeyedMutexAspect.class)
+				.hasSingleBean(KeyedMutexValidator.class)
+				.hasSingleBean(KeyExpressionEvaluator.class)
+				.doesNotHaveBean(MutexObserver.class);
+			assertThat(context.getBean(KeyedMutexPool.class).isFair()).isTrue();
+			assertThat(context.getBean(MutexProperties.class).getWaitTime()).isEqualTo(Duration.ofSeconds(5));
+		});
+	}
+
+	@Test
+	void bindsProperties() {
+		this.runner.withPropertyValues("baton.mutex.fair=false", "baton.mutex.wait-time=250ms").run((context) -> {
+			assertThat(context.getBean(KeyedMutexPool.class).isFair()).isFalse();
+			assertThat(context.getBean(MutexProperties.class).getWaitTime()).isEqualTo(Duration.ofMillis(250));
+		});
+	}
+
+	@Test
+	void rejectsANegativeWaitTimeNamingTheProperty() {
+		this.runner.withPropertyValues("baton.mutex.wait-time=-1s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("baton.mutex.wait-time"));
+	}
+
+	@Test
+	void backsOffWhenTheUserDefinesTheirOwnPool() {
+		this.runner.withUserConfiguration(OwnPool.class).run((context) -> {
+			assertThat(context).hasSingleBean(KeyedMutexPool.class);
+			assertThat(context.getBean(KeyedMutexPool.class).getName()).isEqualTo("mine");
+		});
+	}
+
+	@Test
+	void createsNothingWhenBatonIsDisabled() {
+		this.runner.withPropertyValues("baton.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(KeyedMutexPool.class)
+				.doesNotHaveBean(KeyedMutexAspect.class)
+				.doesNotHaveBean(KeyedMutexValidator.class));
+	}
+
+	@Test
+	void recordsMetersByNameAndOutcomeWithMicrometer() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+			.withBean(Checkout.class)
+			.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			KeyedMutexPool pool = context.getBean(KeyedMutexPool.class);
+			context.getBean(Checkout.class).pay("alice");
+			assertThat(registry.get("baton.mutex.wait").tag("name", "checkout").tag("outcome", "acquired").timer().count())
+				.isOne();
+			assertThat(registry.get("baton.mutex.held").tag("name", "checkout").timer().count()).isOne();
+			assertThat(registry.get("baton.mutex.keys").gauge().value()).isZero();
+			try (MutexPermit held = pool.lock("alice")) {
+				assertThat(registry.get("baton.mutex.keys").gauge().value()).isOne();
+			}
+			assertThat(registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
+				.noneMatch((tag) -> tag.getValue().equals("alice")));
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnPool {
+
+		@Bean
+		KeyedMutexPool ownPool() {
+			return new KeyedMutexPool().named("mine");
+		}
+
+	}
+
+	public static class Checkout {
+
+		@KeyedMutex(key = "#userId", name = "checkout")
+		public void pay(String userId) {
+		}
+
+	}
+
+}
