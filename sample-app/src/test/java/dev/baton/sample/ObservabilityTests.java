@@ -44,6 +44,8 @@ class ObservabilityTests {
 		assertThat(prometheus).containsPattern("baton_lock_acquire_seconds_count\\{[^}]*name=\"flash-sale.purchase\"")
 			.containsPattern("baton_lock_held_seconds_count\\{[^}]*name=\"flash-sale.purchase\"")
 			.contains("baton_lock_active")
+			.containsPattern("baton_mutex_wait_seconds_count\\{[^}]*name=\"flash-sale.buyer\"")
+			.contains("baton_mutex_keys")
 			.contains("sample_product_loads_total")
 			.containsPattern("baton_ai_requests_seconds_count\\{[^}]*outcome=\"success\"")
 			.containsPattern("baton_ai_tokens_total\\{[^}]*type=\"completion\"")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.baton.lock.LockAcquisitionException;
 import dev.baton.lock.LockException;
+import dev.baton.mutex.MutexTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ class ApiExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-	/** How long a client should wait before retrying a purchase that found its lock busy. */
+	/** How long a client should wait before retrying a purchase that found a guard busy. */
 	private static final String RETRY_AFTER_SECONDS = "1";
 
 	@ExceptionHandler
@@ -40,9 +41,12 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ApiError> busy(LockAcquisitionException ex) {
-		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-			.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
-			.body(new ApiError("BUSY", "Too many buyers at once; retry shortly"));
+		return busy("Too many buyers at once; retry shortly");
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ApiError> busy(MutexTimeoutException ex) {
+		return busy("A purchase of this user is still in progress; retry shortly");
 	}
 
 	@ExceptionHandler
@@ -79,6 +83,12 @@ class ApiExceptionHandler {
 		}
 		logger.error("Unexpected failure", ex);
 		return answer(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "Unexpected error; see the server log");
+	}
+
+	private static ResponseEntity<ApiError> busy(String message) {
+		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+			.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+			.body(new ApiError("BUSY", message));
 	}
 
 	private static ResponseEntity<ApiError> answer(HttpStatus status, String code, String message) {

@@ -1,14 +1,21 @@
 package dev.baton.sample.sale;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.DistributedLockRegistry;
+import dev.baton.mutex.KeyedMutexPool;
+import dev.baton.mutex.MutexPermit;
 import dev.baton.sample.HttpJson;
 import dev.baton.sample.HttpJson.Answer;
 import dev.baton.sample.SampleAppTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +32,12 @@ class FlashSaleApiTests {
 
 	@Autowired
 	DistributedLockRegistry locks;
+
+	@Autowired
+	KeyedMutexPool mutexes;
+
+	@Autowired
+	MeterRegistry meters;
 
 	final HttpJson http = new HttpJson();
 
@@ -120,6 +133,36 @@ class FlashSaleApiTests {
 	}
 
 	@Test
+	void purchaseWhileTheSameUsersPurchaseRunsIsBusyWithRetryAfter() throws InterruptedException {
+		open(this.sku, 3);
+		try (MutexPermit permit = this.mutexes.tryLock("u-1", Duration.ofSeconds(5)).orElseThrow()) {
+			Answer busy = order("u-1");
+			assertThat(busy.status()).isEqualTo(429);
+			assertThat(busy.error()).isEqualTo("BUSY");
+			assertThat(busy.retryAfter()).hasValue("1");
+			assertThat(order("u-2").status()).as("other users are not held up").isEqualTo(201);
+		}
+		assertThat(order("u-1").status()).isEqualTo(201);
+	}
+
+	@Test
+	void aUsersSimultaneousSubmitsQueueOnTheirMutexAndOneWins() {
+		open(this.sku, 3);
+		double before = userWaits();
+		List<CompletableFuture<Answer>> submits = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			submits.add(this.http.sendAsync("POST", saleUrl() + "/orders", "{\"userId\": \"u-1\"}"));
+		}
+		List<Answer> answers = submits.stream().map(CompletableFuture::join).toList();
+
+		assertThat(answers).filteredOn((answer) -> answer.status() == 201).hasSize(1);
+		assertThat(answers).filteredOn((answer) -> answer.status() == 409)
+			.hasSize(19)
+			.allSatisfy((answer) -> assertThat(answer.error()).isEqualTo("ALREADY_ORDERED"));
+		assertThat(userWaits() - before).isEqualTo(20);
+	}
+
+	@Test
 	void ordersAreListedInTheOrderWritten() {
 		open(this.sku, 3);
 		long first = order("u-1").json().path("fencingToken").asLong();
@@ -128,6 +171,11 @@ class FlashSaleApiTests {
 		assertThat(orders).hasSize(2);
 		assertThat(orders.get(0).path("userId").asText()).isEqualTo("u-1");
 		assertThat(orders.get(1).path("fencingToken").asLong()).isEqualTo(second).isGreaterThan(first);
+	}
+
+	private double userWaits() {
+		Timer waits = this.meters.find("baton.mutex.wait").tags("name", "flash-sale.buyer", "outcome", "acquired").timer();
+		return (waits != null) ? waits.count() : 0;
 	}
 
 	private Answer open(String sku, long stock) {
