@@ -64,6 +64,12 @@ class BadInputTests {
 	}
 
 	@Test
+	void overlongDescriptionToneIsABadRequest() {
+		assertBadRequest(send("POST", "/api/products/lamp/description", "{\"tone\": \"" + "x".repeat(41) + "\"}"),
+				"tone");
+	}
+
+	@Test
 	void unknownSkuIsNotFound() {
 		Answer answer = send("GET", "/api/flash-sales/never-opened", null);
 		assertThat(answer.status()).isEqualTo(404);
