@@ -7,6 +7,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -35,11 +36,16 @@ final class ChatTransport {
 
 	private final ObjectMapper json;
 
+	/** Readers built now, with their deserializers: building one later would take Jackson's cache lock on an event loop. */
+	private final Map<Class<?>, ObjectReader> readers;
+
 	private final Clock clock;
 
 	ChatTransport(WebClient webClient, ObjectMapper json, Clock clock) {
 		this.webClient = webClient;
 		this.json = json;
+		this.readers = Map.of(ChatCompletion.class, json.readerFor(ChatCompletion.class), ChatChunk.class,
+				json.readerFor(ChatChunk.class));
 		this.clock = clock;
 	}
 
@@ -88,7 +94,7 @@ final class ChatTransport {
 
 	private <T> T parse(String text, Class<T> type, HttpStatusCode status, String model) {
 		try {
-			T value = this.json.readValue(text, type);
+			T value = this.readers.get(type).readValue(text);
 			if (value == null) {
 				throw new AiGatewayException("Empty response body", model, status.value(), text, null, false, null);
 			}

@@ -1,5 +1,8 @@
 package dev.baton.ai;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,9 +26,11 @@ final class ClusterQuota implements Quota {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClusterQuota.class);
 
-	/** Loaded once; Spring Data Redis runs it by EVALSHA and falls back to EVAL when Redis lacks it. */
-	static final RedisScript<Long> SCRIPT = RedisScript.of(new ClassPathResource("dev/baton/ai/ai-quota.lua"),
-			Long.class);
+	/**
+	 * Read once, at class load (never file I/O on an event loop); Spring Data Redis runs it by
+	 * EVALSHA and falls back to EVAL when Redis lacks it.
+	 */
+	static final RedisScript<Long> SCRIPT = script("dev/baton/ai/ai-quota.lua");
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -116,6 +121,15 @@ final class ClusterQuota implements Quota {
 	private void restored() {
 		if (this.degraded.compareAndSet(true, false)) {
 			logger.info("Redis answers again; cluster-wide AI budgets restored");
+		}
+	}
+
+	private static RedisScript<Long> script(String path) {
+		try {
+			return RedisScript.of(new ClassPathResource(path).getContentAsString(StandardCharsets.UTF_8), Long.class);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + path, ex);
 		}
 	}
 

@@ -48,9 +48,11 @@ public final class GuardedInvocation {
 	public static Object proceed(ProceedingJoinPoint joinPoint, ReturnKind kind, Guard guard) throws Throwable {
 		return switch (kind) {
 			case PLAIN -> plain(joinPoint, guard);
-			case MONO -> Mono.usingWhen(guard.acquireAsync(), (permit) -> Mono.defer(() -> Mono.from(invoke(joinPoint))),
+			case MONO -> Mono.usingWhen(guard.acquireAsync(),
+					(permit) -> Mono.defer(() -> Mono.from(invoke(joinPoint))).contextWrite(permit.context()),
 					GuardedInvocation::release, (permit, error) -> release(permit), GuardedInvocation::release);
-			case FLUX -> Flux.usingWhen(guard.acquireAsync(), (permit) -> Flux.defer(() -> invoke(joinPoint)),
+			case FLUX -> Flux.usingWhen(guard.acquireAsync(),
+					(permit) -> Flux.defer(() -> invoke(joinPoint)).contextWrite(permit.context()),
 					GuardedInvocation::release, (permit, error) -> release(permit), GuardedInvocation::release);
 			case COMPLETION_STAGE -> completionStage(joinPoint, guard);
 		};

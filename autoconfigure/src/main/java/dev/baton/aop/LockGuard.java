@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.DistributedLockRegistry;
 import dev.baton.lock.LockAcquisitionException;
+import dev.baton.lock.LockContext;
 import dev.baton.lock.LockException;
 import dev.baton.lock.LockHold;
 import dev.baton.lock.LockObserver;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /** The locks of one {@code @DistributedLock} call: every key, taken in sorted order within one wait. */
 final class LockGuard implements Guard {
@@ -173,6 +175,12 @@ final class LockGuard implements Guard {
 				LockGuard.this.observer.held(LockGuard.this.name, System.nanoTime() - this.since);
 				releaseQuietly(new ArrayList<>(this.holds));
 			}
+		}
+
+		/** The innermost lock's fencing token, as {@code withLock} gives it. */
+		@Override
+		public ContextView context() {
+			return LockContext.with(this.holds.get(this.holds.size() - 1));
 		}
 
 	}

@@ -138,26 +138,35 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	private Mono<Long> attemptStore(KeyState state, String storeOwner, Duration lease, long deadline,
 			long startNanos) {
 		boolean queues = !remaining(deadline).isZero();
-		Mono<Long> attempt = Mono.defer(() -> {
-			CompletableFuture<Void> signal = state.armReleaseSignal();
-			Duration left = remaining(deadline);
-			return this.store.acquire(state.key, storeOwner, lease, left).timeout(this.options.storeTimeout()).flatMap((result) -> {
-				if (result.acquired()) {
-					return Mono.just(result.token());
-				}
-				Duration stillLeft = remaining(deadline);
-				if (stillLeft.isZero()) {
-					return Mono.error(new LockAcquisitionException(state.key, elapsed(startNanos)));
-				}
-				Duration nap = (result.retryIn().compareTo(stillLeft) < 0) ? result.retryIn() : stillLeft;
-				return Mono.firstWithSignal(Mono.fromFuture(signal, true), Mono.delay(nap).then()).then(Mono.empty());
-			});
-		});
-		return attempt.repeatWhenEmpty(Integer.MAX_VALUE, (emptyRounds) -> emptyRounds)
+		return attempt(state, storeOwner, lease, deadline, startNanos)
 			.onErrorMap((ex) -> !(ex instanceof LockException),
 					(ex) -> new LockUnavailableException(state.key, elapsed(startNanos), ex))
 			.doOnError(LockAcquisitionException.class, (ex) -> cancelQueued(queues, state.key, storeOwner))
 			.doOnCancel(() -> cancelQueued(queues, state.key, storeOwner));
+	}
+
+	/**
+	 * One store attempt; when busy, the next one is chained after the wake-up. The signal is
+	 * armed before asking, so a release published while the answer travels is not missed.
+	 */
+	private Mono<Long> attempt(KeyState state, String storeOwner, Duration lease, long deadline, long startNanos) {
+		return Mono.defer(() -> {
+			CompletableFuture<Void> signal = state.armReleaseSignal();
+			return this.store.acquire(state.key, storeOwner, lease, remaining(deadline))
+				.timeout(this.options.storeTimeout())
+				.flatMap((result) -> {
+					if (result.acquired()) {
+						return Mono.just(result.token());
+					}
+					Duration left = remaining(deadline);
+					if (left.isZero()) {
+						return Mono.error(new LockAcquisitionException(state.key, elapsed(startNanos)));
+					}
+					Duration nap = (result.retryIn().compareTo(left) < 0) ? result.retryIn() : left;
+					return Mono.firstWithSignal(Mono.fromFuture(signal, true), Mono.delay(nap).then())
+						.then(attempt(state, storeOwner, lease, deadline, startNanos));
+				});
+		});
 	}
 
 	/**

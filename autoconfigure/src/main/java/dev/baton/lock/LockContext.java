@@ -32,8 +32,12 @@ public final class LockContext {
 		return Mono.deferContextual((context) -> Mono.justOrEmpty(context.<Long>getOrEmpty(CONTEXT_KEY)));
 	}
 
-	/** A Reactor context that carries the hold's token to the section. */
-	static Context with(LockHold hold) {
+	/**
+	 * A Reactor context that carries the hold's token to the section.
+	 * @param hold a hold
+	 * @return a context for {@code contextWrite}
+	 */
+	public static Context with(LockHold hold) {
 		return Context.of(CONTEXT_KEY, hold.fencingToken());
 	}
 

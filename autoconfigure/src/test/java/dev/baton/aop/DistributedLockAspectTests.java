@@ -157,6 +157,17 @@ class DistributedLockAspectTests {
 	}
 
 	@Test
+	void givesAReactiveMethodItsFencingTokenThroughTheReactorContext() {
+		this.runner.run((context) -> {
+			LockedService service = context.getBean(LockedService.class);
+			Long first = service.reactiveToken("t").block(Duration.ofSeconds(5));
+			Long second = service.reactiveToken("t").block(Duration.ofSeconds(5));
+			assertThat(first).isNotNull().isPositive();
+			assertThat(second).isGreaterThan(first);
+		});
+	}
+
+	@Test
 	void failsAtStartUpForAKeyExpressionNamingAMissingParameter() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, BatonAutoConfiguration.class,

@@ -53,6 +53,11 @@ public class LockedService {
 			.doOnNext((n) -> this.inside.decrementAndGet());
 	}
 
+	@DistributedLock(key = "'token:' + #id", waitTime = "10s")
+	public Mono<Long> reactiveToken(String id) {
+		return LockContext.reactiveFencingToken();
+	}
+
 	@DistributedLock(key = "#id", waitTime = "10s")
 	public Flux<Integer> stream(String id) {
 		// doOnTerminate, not doFinally: the section ends before the lock hears of the completion.

@@ -81,8 +81,10 @@ class LockFairnessTests {
 		// A cohort is one acquisition from Redis plus at most BUDGET local hand-offs. Ahead of a
 		// waiter: the holder's cohort, every other instance's cohort queued in Redis, one of them
 		// possibly queued again after the holder's, and the local waiters ahead in its own JVM.
-		// Without the budget (one instance keeping the lock) this is exceeded several times over.
-		long bound = (BUDGET + 1L) * (INSTANCES + 1) + THREADS_PER_INSTANCE;
+		// A thread descheduled between reading the counter and queueing counts acquisitions it
+		// did not wait for, so the assertion allows twice that. Without the budget (one instance
+		// keeping the lock) waiters see about 95 here, well past it.
+		long bound = 2 * ((BUDGET + 1L) * (INSTANCES + 1) + THREADS_PER_INSTANCE);
 		assertThat(java.util.Arrays.stream(worstOvertakes).max().orElseThrow()).isLessThanOrEqualTo(bound);
 		assertThat(counts).containsOnly(rounds);
 	}

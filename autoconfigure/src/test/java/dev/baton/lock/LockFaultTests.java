@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.baton.redis.RedisKeyspace;
+import dev.baton.test.ChildJvm;
 import dev.baton.test.RedisTestServer;
 import dev.baton.test.RedisTestServers;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package dev.baton.lock;
+package dev.baton.test;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A test's child JVM on the test classpath: read its lines, write to it, kill or pause it. */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
 	private final Process process;
 
@@ -21,7 +21,7 @@ final class ChildJvm implements AutoCloseable {
 
 	private final Writer in;
 
-	ChildJvm(Class<?> main, String... args) throws IOException {
+	public ChildJvm(Class<?> main, String... args) throws IOException {
 		List<String> command = new ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto", "-cp",
 				System.getProperty("java.class.path"), main.getName()));
@@ -32,7 +32,7 @@ final class ChildJvm implements AutoCloseable {
 	}
 
 	/** The next line the child prints that matches {@code regex} (log lines are skipped), waiting up to 60 s. */
-	String awaitLine(String regex) throws Exception {
+	public String awaitLine(String regex) throws Exception {
 		return CompletableFuture.supplyAsync(() -> {
 			try {
 				for (String line = this.out.readLine(); line != null; line = this.out.readLine()) {
@@ -48,17 +48,17 @@ final class ChildJvm implements AutoCloseable {
 		}).get(60, TimeUnit.SECONDS);
 	}
 
-	void send(String line) throws IOException {
+	public void send(String line) throws IOException {
 		this.in.write(line + "\n");
 		this.in.flush();
 	}
 
-	void kill() throws InterruptedException {
+	public void kill() throws InterruptedException {
 		this.process.destroyForcibly();
 		this.process.waitFor(10, TimeUnit.SECONDS);
 	}
 
-	void signal(String signal) throws Exception {
+	public void signal(String signal) throws Exception {
 		new ProcessBuilder("kill", "-" + signal, Long.toString(this.process.pid())).start().waitFor(10, TimeUnit.SECONDS);
 	}
 

@@ -1,0 +1,106 @@
+package dev.baton.autoconfigure;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.aop.DurationAttribute;
+import dev.baton.aop.KeyExpressionEvaluator;
+import dev.baton.aop.SingleFlightAspect;
+import dev.baton.aop.SingleFlightMethodValidator;
+import dev.baton.redis.RedisKeyspace;
+import dev.baton.redis.RedisPubSubHub;
+import dev.baton.singleflight.SingleFlight;
+import dev.baton.singleflight.SingleFlightBuilder;
+import dev.baton.singleflight.SingleFlightObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
+import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Single-flight: a {@link SingleFlight} (across instances through the application's Redis, else
+ * in this JVM only, with a warning) and the {@code @SingleFlight} aspect. Results are JSON
+ * through the application's {@link ObjectMapper} when there is one. Without Caffeine on the
+ * classpath there is no local cache (L1): every call that is not coalesced goes to Redis.
+ */
+@AutoConfiguration(
+		after = { BatonAutoConfiguration.class, RedisAutoConfiguration.class, AopAutoConfiguration.class,
+				JacksonAutoConfiguration.class },
+		afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SingleFlightProperties.class)
+@Import({ BatonAopConfiguration.class, SingleFlightMetricsConfiguration.class })
+public class SingleFlightAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(SingleFlightAutoConfiguration.class);
+
+	private static final String CAFFEINE = "com.github.benmanes.caffeine.cache.Caffeine";
+
+	@Bean
+	@ConditionalOnMissingBean
+	SingleFlightAspect singleFlightAspect(SingleFlight flights, KeyExpressionEvaluator expressions,
+			DurationAttribute durations) {
+		return new SingleFlightAspect(flights, expressions, durations);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static SingleFlightMethodValidator singleFlightMethodValidator(ObjectProvider<KeyExpressionEvaluator> expressions,
+			ObjectProvider<DurationAttribute> durations) {
+		return new SingleFlightMethodValidator(expressions.getObject(), durations.getObject());
+	}
+
+	/** Across instances through the application's Redis when there is one, else in this JVM only, said once. */
+	@Bean
+	@ConditionalOnMissingBean
+	SingleFlight singleFlight(SingleFlightProperties properties, RedisKeyspace keyspace,
+			ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<SingleFlightObserver> observer,
+			ObjectProvider<RedisConnectionFactory> connectionFactory, ObjectProvider<RedisPubSubHub> hub,
+			ApplicationContext context) {
+		SingleFlightBuilder builder = builder(properties, keyspace, context.getClassLoader());
+		objectMapper.ifAvailable(builder::objectMapper);
+		observer.ifAvailable(builder::observer);
+		RedisConnectionFactory redis = connectionFactory.getIfAvailable();
+		if (redis == null) {
+			logger.warn("No RedisConnectionFactory: @SingleFlight shares results within this JVM only; every "
+					+ "instance runs its own flights. Configure spring.data.redis.* to share them across instances.");
+			return builder.build();
+		}
+		return builder.redis(redis).pubSubHub(hub.getIfAvailable()).build();
+	}
+
+	private static SingleFlightBuilder builder(SingleFlightProperties properties, RedisKeyspace keyspace,
+			ClassLoader classLoader) {
+		long localMaxSize = properties.getLocalMaxSize();
+		if (localMaxSize > 0 && !ClassUtils.isPresent(CAFFEINE, classLoader)) {
+			logger.info("Caffeine is not on the classpath: @SingleFlight keeps no local cache (L1). "
+					+ "Add com.github.ben-manes.caffeine:caffeine to have one.");
+			localMaxSize = 0;
+		}
+		return SingleFlight.builder()
+			.keyspace(keyspace)
+			.ttl(properties.getTtl())
+			.localTtl(properties.getLocalTtl())
+			.waitTimeout(properties.getWaitTimeout())
+			.errorTtl(properties.getErrorTtl())
+			.cacheNulls(properties.isCacheNulls())
+			.leaseTime(properties.getLeaseTime())
+			.followersRetryOnError(properties.isFollowersRetryOnError())
+			.storeTimeout(properties.getStoreTimeout())
+			.localMaxSize(localMaxSize);
+	}
+
+}

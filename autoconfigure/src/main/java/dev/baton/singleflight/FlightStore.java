@@ -1,0 +1,136 @@
+package dev.baton.singleflight;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.lang.Nullable;
+
+/**
+ * Where flights meet across instances: stored outcomes, leader leases and the notifications
+ * that wake waiters. Keys are full store keys ({@code baton:singleflight:{user key}}).
+ */
+interface FlightStore {
+
+	/** No other instance: every caller leads, nothing is stored or published. */
+	FlightStore LOCAL = new FlightStore() {
+
+		@Override
+		public boolean shared() {
+			return false;
+		}
+
+		@Override
+		public Mono<Claim> claim(String key, String owner, Duration lease, String waitedFor, boolean passOver) {
+			return Mono.just(Claim.LEAD);
+		}
+
+		@Override
+		public Mono<Boolean> renew(String key, String owner, Duration lease) {
+			return Mono.just(true);
+		}
+
+		@Override
+		public Mono<Void> complete(String key, String owner, @Nullable Stored outcome) {
+			return Mono.empty();
+		}
+
+		@Override
+		public Mono<Void> forget(String key) {
+			return Mono.empty();
+		}
+
+		@Override
+		public void onDone(Consumer<Done> listener) {
+		}
+
+		@Override
+		public void onForget(Consumer<String> listener) {
+		}
+
+	};
+
+	/** Whether other instances share this store (and leases need renewing). */
+	boolean shared();
+
+	/**
+	 * Reads the stored outcome the caller may use or, failing that, tries to take the lease.
+	 * @param waitedFor the leader the caller waited for ({@code ""} for none): its outcome is
+	 * usable even when it is not shared
+	 * @param passOver whether to ignore the stored outcome because it could not be read
+	 */
+	Mono<Claim> claim(String key, String owner, Duration lease, String waitedFor, boolean passOver);
+
+	/** Extends the caller's lease; {@code false} when it no longer leads. */
+	Mono<Boolean> renew(String key, String owner, Duration lease);
+
+	/** Stores the outcome ({@code null}: none, the leader gave up), drops the lease and notifies waiters. */
+	Mono<Void> complete(String key, String owner, @Nullable Stored outcome);
+
+	/** Deletes the stored outcome and tells every instance to forget its local copy. */
+	Mono<Void> forget(String key);
+
+	/** Calls {@code listener} for every flight that completed, on any instance. */
+	void onDone(Consumer<Done> listener);
+
+	/** Calls {@code listener} with the key of every flight forgotten, on any instance. */
+	void onForget(Consumer<String> listener);
+
+	/**
+	 * A flight completed.
+	 * @param key its store key
+	 * @param outcome what it stored, when small enough to travel with the notification
+	 */
+	record Done(String key, @Nullable Stored outcome) {
+
+	}
+
+	/** What a claim found. */
+	enum ClaimKind {
+
+		/** An outcome the caller may use. */
+		STORED,
+
+		/** The caller now leads. */
+		LEAD,
+
+		/** Another caller leads. */
+		BUSY
+
+	}
+
+	/**
+	 * @param kind what was found
+	 * @param stored the outcome, for {@link ClaimKind#STORED}
+	 * @param leaseMillis for {@link ClaimKind#BUSY}, how long the leader's lease still runs
+	 * @param leader for {@link ClaimKind#BUSY}, the leader's owner token
+	 */
+	record Claim(ClaimKind kind, @Nullable Stored stored, long leaseMillis, String leader) {
+
+		static final Claim LEAD = new Claim(ClaimKind.LEAD, null, 0, "");
+
+	}
+
+	/**
+	 * A flight's outcome as stored.
+	 * @param owner the leader that wrote it
+	 * @param status {@code value}, {@code null} or {@code error}
+	 * @param shared whether callers that did not wait for this leader may use it
+	 * @param value the value as JSON, for {@code value}
+	 * @param errorType the leader's exception class, for {@code error}
+	 * @param errorMessage its message ({@code ""} for none)
+	 * @param ttlMillis how long it is (still) stored
+	 */
+	record Stored(String owner, String status, boolean shared, String value, String errorType, String errorMessage,
+			long ttlMillis) {
+
+		static final String VALUE = "value";
+
+		static final String NULL = "null";
+
+		static final String ERROR = "error";
+
+	}
+
+}

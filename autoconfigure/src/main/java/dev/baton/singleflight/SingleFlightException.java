@@ -1,0 +1,98 @@
+package dev.baton.singleflight;
+
+import java.time.Duration;
+
+import dev.baton.BatonException;
+
+import org.springframework.lang.Nullable;
+
+/**
+ * A flight failed: its leader on another instance threw ({@link #getErrorType()} and
+ * {@link #getErrorMessage()} say what), the loader threw a checked exception (the cause), or
+ * Redis could not be reached (the cause). Carries the flight's name, its key and how long the
+ * caller waited.
+ */
+public class SingleFlightException extends BatonException {
+
+	private final String name;
+
+	private final String key;
+
+	private final Duration waited;
+
+	@Nullable
+	private final String errorType;
+
+	@Nullable
+	private final String errorMessage;
+
+	private final boolean loaderFailure;
+
+	public SingleFlightException(String message, String name, String key, Duration waited, @Nullable Throwable cause) {
+		this(message, name, key, waited, null, null, cause, false);
+	}
+
+	SingleFlightException(String message, String name, String key, Duration waited, @Nullable String errorType,
+			@Nullable String errorMessage, @Nullable Throwable cause, boolean loaderFailure) {
+		super(message, cause);
+		this.name = name;
+		this.key = key;
+		this.waited = waited;
+		this.errorType = errorType;
+		this.errorMessage = errorMessage;
+		this.loaderFailure = loaderFailure;
+	}
+
+	/** The loader, run in this JVM, threw the checked exception {@code cause}. */
+	static SingleFlightException loaderFailed(String name, String key, Duration waited, Throwable cause) {
+		return new SingleFlightException("Flight " + name + " '" + key + "' failed: " + cause, name, key, waited, null,
+				null, cause, true);
+	}
+
+	/** The leader on another instance failed with an exception of {@code errorType}. */
+	static SingleFlightException remote(String name, String key, Duration waited, String errorType,
+			String errorMessage) {
+		return new SingleFlightException("Flight " + name + " '" + key + "' failed on its leader: " + errorType
+				+ (errorMessage.isEmpty() ? "" : ": " + errorMessage), name, key, waited, errorType, errorMessage, null,
+				false);
+	}
+
+	/**
+	 * Whether this only wraps a checked exception the loader threw in this JVM: then
+	 * {@link #getCause()} is that exception, the same instance for every caller in the JVM.
+	 */
+	public boolean isLoaderFailure() {
+		return this.loaderFailure;
+	}
+
+	/** The flight's name. */
+	public String getName() {
+		return this.name;
+	}
+
+	/** The flight's key, as the caller gave it. */
+	public String getKey() {
+		return this.key;
+	}
+
+	/** How long the caller waited before this was thrown. */
+	public Duration getWaited() {
+		return this.waited;
+	}
+
+	/** The class name of the leader's exception when the leader ran on another instance, else {@code null}. */
+	@Nullable
+	public String getErrorType() {
+		return this.errorType;
+	}
+
+	/**
+	 * The message of the leader's exception when the leader ran on another instance ({@code ""}
+	 * for none), else {@code null}.
+	 */
+	@Nullable
+	public String getErrorMessage() {
+		return this.errorMessage;
+	}
+
+}

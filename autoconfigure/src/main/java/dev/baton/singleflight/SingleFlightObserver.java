@@ -1,0 +1,64 @@
+package dev.baton.singleflight;
+
+/**
+ * Hears how single-flight calls ended; the Micrometer binding implements it. Called on hot
+ * paths: implementations must be quick and must not throw.
+ */
+public interface SingleFlightObserver {
+
+	/** Observes nothing. */
+	SingleFlightObserver NONE = new SingleFlightObserver() {
+	};
+
+	/**
+	 * A call returned or threw.
+	 * @param name the flight's name (never its key)
+	 * @param outcome how it got its result
+	 * @param waitedNanos how long it waited for a result computed by someone else, or
+	 * {@code -1} when it did not wait (a cache hit, or it computed the result itself)
+	 */
+	default void called(String name, Outcome outcome, long waitedNanos) {
+	}
+
+	/**
+	 * This JVM ran a flight's loader.
+	 * @param name the flight's name
+	 */
+	default void executed(String name) {
+	}
+
+	/**
+	 * A stored result could not be read back (corrupt, or written by another version of its
+	 * class) and was treated as a miss.
+	 * @param name the flight's name
+	 */
+	default void unreadable(String name) {
+	}
+
+	/** How a call got its result. */
+	enum Outcome {
+
+		/** From this JVM's cache. */
+		L1_HIT,
+
+		/** From a flight already running in this JVM. */
+		COALESCED,
+
+		/** From the result stored in Redis. */
+		L2_HIT,
+
+		/** This caller ran the loader. */
+		LEADER,
+
+		/** From a leader on another instance, after waiting for it. */
+		FOLLOWER,
+
+		/** The call failed: the loader's exception, the leader's, or Redis's. */
+		ERROR,
+
+		/** No result within the wait timeout. */
+		TIMEOUT
+
+	}
+
+}

@@ -1,0 +1,26 @@
+-- Reads a flight's stored outcome or, when there is none the caller may use, tries to become
+-- the flight's leader.
+--
+-- KEYS[1]  the outcome: a hash {owner, status, shared, value, type, message}
+-- KEYS[2]  the leader lease: a string holding the leader's owner token, expiring with the lease
+-- ARGV[1]  the caller's owner token
+-- ARGV[2]  lease, ms
+-- ARGV[3]  the leader the caller waited for, or '': that leader's outcome is usable by the
+--          caller even when it is not shared (an error, or a null that is not cached)
+-- ARGV[4]  '1' to pass over the stored outcome (the caller could not read it), else '0'
+--
+-- Returns {1, ttl ms, owner, status, shared, value, type, message}  an outcome the caller may use
+--         {2}                                    the caller now leads (holds the lease)
+--         {0, lease ms left, leader}             another caller leads
+
+if ARGV[4] ~= '1' then
+  local stored = redis.call('HMGET', KEYS[1], 'owner', 'status', 'shared', 'value', 'type', 'message')
+  if stored[2] and (stored[3] == '1' or (ARGV[3] ~= '' and stored[1] == ARGV[3])) then
+    return {1, redis.call('PTTL', KEYS[1]), stored[1], stored[2], stored[3], stored[4] or '', stored[5] or '',
+      stored[6] or ''}
+  end
+end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {2}
+end
+return {0, redis.call('PTTL', KEYS[2]), redis.call('GET', KEYS[2]) or ''}

@@ -1,0 +1,40 @@
+-- Ends a flight: stores its outcome (when there is one), gives up the lease and wakes every
+-- waiting instance, all at once so that no waiter can miss the outcome.
+--
+-- KEYS[1]  the outcome hash {owner, status, shared, value, type, message}
+-- KEYS[2]  the leader lease
+-- ARGV[1]  the leader's owner token
+-- ARGV[2]  status: 'value', 'null' or 'error'; '' stores nothing (the leader gave up)
+-- ARGV[3]  '1' when callers that did not wait for this leader may use the outcome, else '0'
+-- ARGV[4]  lifetime of the outcome, ms (> 0 when a status is given)
+-- ARGV[5]  the value as JSON ('' unless the status is 'value')
+-- ARGV[6]  the error's type ('' unless the status is 'error')
+-- ARGV[7]  the error's message
+-- ARGV[8]  the channel on which the notification is published
+-- ARGV[9]  the largest value or message, in bytes, carried in the notification itself
+--
+-- The notification is a JSON array: [KEYS[1]], or, when there is an outcome whose value or
+-- message fits ARGV[9], the outcome too, so that waiters need no further read:
+-- [KEYS[1], owner, status, shared, lifetime ms, error type, value or message].
+--
+-- Returns 1 when the caller still held the lease, 0 when it had lapsed (the outcome is stored
+-- all the same: it is as fresh as any other leader's).
+
+if ARGV[2] ~= '' then
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'status', ARGV[2], 'shared', ARGV[3], 'value', ARGV[5],
+    'type', ARGV[6], 'message', ARGV[7])
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+end
+local held = 0
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+  held = 1
+end
+local notice = {KEYS[1]}
+local rest = ARGV[5] .. ARGV[7]
+if ARGV[2] ~= '' and #rest <= tonumber(ARGV[9]) then
+  notice = {KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6], rest}
+end
+redis.call('PUBLISH', ARGV[8], cjson.encode(notice))
+return held

@@ -1,0 +1,95 @@
+package dev.baton.singleflight;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import dev.baton.redis.RedisKeyspace;
+import dev.baton.redis.RedisPubSubHub;
+import dev.baton.test.RedisTestServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Simulated instances for tests: each {@link SingleFlight} gets its own connection factory and
+ * pub/sub connection, all under one key prefix of their own.
+ */
+final class FlightInstances implements AutoCloseable {
+
+	final String prefix = "sf" + System.nanoTime();
+
+	final RedisKeyspace keyspace = new RedisKeyspace(this.prefix);
+
+	private final RedisTestServer server;
+
+	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	private int subscribers;
+
+	FlightInstances(RedisTestServer server) {
+		this.server = server;
+	}
+
+	/** A new instance, built from a builder already pointed at Redis and this prefix. */
+	SingleFlight start(UnaryOperator<SingleFlightBuilder> customizer) {
+		SingleFlight flight = customizer.apply(SingleFlight.builder().redis(factory()).keyspace(this.keyspace)).build();
+		this.closeables.add(flight);
+		this.subscribers++;
+		awaitSubscribers(this.doneChannel(), this.subscribers);
+		return flight;
+	}
+
+	/** A hub of the test's own, e.g. to timestamp notifications. */
+	RedisPubSubHub probe() {
+		RedisPubSubHub hub = new RedisPubSubHub(factory());
+		this.closeables.add(hub::destroy);
+		return hub;
+	}
+
+	String doneChannel() {
+		return this.keyspace.channel(SingleFlight.FEATURE, "done");
+	}
+
+	String storeKey(String key) {
+		return this.keyspace.key(SingleFlight.FEATURE, key);
+	}
+
+	StringRedisTemplate redis() {
+		return new StringRedisTemplate(factory());
+	}
+
+	/** Waits until {@code count} connections listen on {@code channel}: a notification sent before would be lost. */
+	void awaitSubscribers(String channel, int count) {
+		RedisClient client = RedisClient.create(this.server.url());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> connection.sync().pubsubNumsub(channel).getOrDefault(channel, 0L) >= count);
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	private LettuceConnectionFactory factory() {
+		LettuceConnectionFactory factory = this.server.newConnectionFactory();
+		this.factories.add(factory);
+		return factory;
+	}
+
+	@Override
+	public void close() throws Exception {
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
+		}
+		this.factories.forEach(LettuceConnectionFactory::destroy);
+	}
+
+}
