@@ -47,6 +47,7 @@ class ObservabilityTests {
 			.containsPattern("baton_mutex_wait_seconds_count\\{[^}]*name=\"flash-sale.buyer\"")
 			.contains("baton_mutex_keys")
 			.contains("sample_product_loads_total")
+			.containsPattern("baton_singleflight_calls_total\\{[^}]*name=\"product\"")
 			.containsPattern("baton_ai_requests_seconds_count\\{[^}]*outcome=\"success\"")
 			.containsPattern("baton_ai_tokens_total\\{[^}]*type=\"completion\"")
 			.doesNotContain(sku);

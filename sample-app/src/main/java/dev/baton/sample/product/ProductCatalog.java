@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
+import dev.baton.annotation.SingleFlight;
 import dev.baton.sample.SimulatedWork;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,8 +14,11 @@ import org.springframework.stereotype.Service;
 
 /**
  * Product details from a slow "database" ({@code sample.product.load-time}, 200 ms by default),
- * each load counted in {@code sample.product.loads}. Not final: Spring proxies it to apply
- * annotations.
+ * each load counted in {@code sample.product.loads}, behind {@code @SingleFlight}: however many
+ * requests for a cold product arrive at once on however many instances, one of them loads it
+ * and the others get its result, which stays in Redis for {@code sample.product.ttl} and in each
+ * instance's memory for {@code sample.product.local-ttl}. Not final: Spring proxies it to apply
+ * the annotation.
  */
 @Service
 class ProductCatalog {
@@ -30,6 +34,8 @@ class ProductCatalog {
 		this.loadTime = loadTime;
 	}
 
+	@SingleFlight(key = "'product:' + #sku", ttl = "${sample.product.ttl:30s}",
+			localTtl = "${sample.product.local-ttl:5s}", name = "product")
 	public Product product(String sku) {
 		return load(sku);
 	}

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.baton.lock.LockAcquisitionException;
 import dev.baton.lock.LockException;
 import dev.baton.mutex.MutexTimeoutException;
+import dev.baton.singleflight.SingleFlightTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,14 @@ class ApiExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ApiError> busy(MutexTimeoutException ex) {
 		return busy("A purchase of this user is still in progress; retry shortly");
+	}
+
+	/** Another caller is loading the same value and did not finish within the flight's wait. */
+	@ExceptionHandler
+	ResponseEntity<ApiError> flightTimeout(SingleFlightTimeoutException ex) {
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+			.body(new ApiError("BUSY", "The product is still loading; retry shortly"));
 	}
 
 	@ExceptionHandler

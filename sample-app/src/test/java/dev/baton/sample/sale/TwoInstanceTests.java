@@ -3,10 +3,12 @@ package dev.baton.sample.sale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.sample.HttpJson;
 import dev.baton.sample.SampleInstance;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,12 +17,13 @@ import org.junit.jupiter.api.TestInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two instances of the app on one Redis, 1,000 buyers from 500 users at once for 100 units:
+ * Two instances of the app on one Redis. 1,000 buyers from 500 users at once for 100 units:
  * with the guards the sale sells exactly its stock; without them ({@code sample.locking=false},
- * the same checkout code, the same load) it oversells.
+ * the same checkout code, the same load) it oversells. 300 requests for a cold product across
+ * both: the slow loader runs once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TwoInstanceFlashSaleTests {
+class TwoInstanceTests {
 
 	static final int STOCK = 100;
 
@@ -88,6 +91,29 @@ class TwoInstanceFlashSaleTests {
 					distinctBuyers)
 			.isTrue();
 		assertThat(outcome.count("201")).isEqualTo(orders.size());
+	}
+
+	@Test
+	void coldProductRequestedThreeHundredTimesAcrossTwoInstancesLoadsOnce() {
+		String sku = "cold-" + UUID.randomUUID().toString().substring(0, 8);
+		double loadsBefore = loads(this.guarded);
+		List<CompletableFuture<HttpJson.Answer>> requests = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			requests.add(this.http.sendAsync("GET", this.guarded.get(i % 2).baseUrl() + "/api/products/" + sku, null));
+		}
+		List<HttpJson.Answer> answers = requests.stream().map(CompletableFuture::join).toList();
+
+		assertThat(answers).allSatisfy((answer) -> assertThat(answer.status()).as(answer.body()).isEqualTo(200));
+		assertThat(answers.stream().map((answer) -> answer.json().path("loadedAt").asText()).distinct())
+			.as("one loaded value shared by every answer")
+			.hasSize(1);
+		assertThat(loads(this.guarded) - loadsBefore).isEqualTo(1);
+	}
+
+	private static double loads(List<SampleInstance> instances) {
+		return instances.stream()
+			.mapToDouble((instance) -> instance.context().getBean(MeterRegistry.class).counter("sample.product.loads").count())
+			.sum();
 	}
 
 	private String openSale(List<SampleInstance> instances) {
