@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +80,7 @@ class FlashSalePageTests {
 		browser.findElement(By.id("open-sale")).click();
 		wait.until(ExpectedConditions.textToBe(By.id("stat-stock"), "100"));
 		browser.findElement(By.id("simulate")).click();
-		wait.until(ExpectedConditions.textMatches(By.id("status"), java.util.regex.Pattern.compile("^Done")));
+		wait.until(ExpectedConditions.textMatches(By.id("status"), Pattern.compile("^Done")));
 		wait.until(ExpectedConditions.textToBe(By.id("stat-sold"), "100"));
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("meters"), "flash-sale.purchase"));
 

@@ -1,5 +1,6 @@
 package dev.baton.sample.web;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonParseException;
@@ -104,7 +105,7 @@ class ApiExceptionHandler {
 		return ResponseEntity.status(status).body(new ApiError(code, message));
 	}
 
-	private static String describe(java.util.List<? extends MessageSourceResolvable> errors) {
+	private static String describe(List<? extends MessageSourceResolvable> errors) {
 		return errors.stream().map(ApiExceptionHandler::describe).sorted().collect(Collectors.joining("; "));
 	}
 
