@@ -13,7 +13,7 @@ import dev.baton.lock.LockContext;
 import dev.baton.lock.LockException;
 import dev.baton.lock.LockHold;
 import dev.baton.lock.LockObserver;
-import dev.baton.lock.LockObserver.Outcome;
+import dev.baton.WaitObserver.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;

@@ -1,14 +1,11 @@
 package dev.baton.autoconfigure;
 
-import java.util.concurrent.TimeUnit;
-
 import dev.baton.lock.DistributedLockRegistry;
 import dev.baton.lock.LockObserver;
 import dev.baton.lock.LockRegistryStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -51,31 +48,10 @@ class LockMetricsConfiguration {
 		};
 	}
 
-	static final class MicrometerLockObserver implements LockObserver {
-
-		private final MeterRegistry meters;
+	static final class MicrometerLockObserver extends WaitTimers implements LockObserver {
 
 		MicrometerLockObserver(MeterRegistry meters) {
-			this.meters = meters;
-		}
-
-		@Override
-		public void waited(String name, Outcome outcome, long nanos) {
-			Timer.builder("baton.lock.acquire")
-				.description("Time to acquire a distributed lock")
-				.tag("name", name)
-				.tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
-				.register(this.meters)
-				.record(nanos, TimeUnit.NANOSECONDS);
-		}
-
-		@Override
-		public void held(String name, long nanos) {
-			Timer.builder("baton.lock.held")
-				.description("Time a distributed lock was held")
-				.tag("name", name)
-				.register(this.meters)
-				.record(nanos, TimeUnit.NANOSECONDS);
+			super(meters, "baton.lock.acquire", "baton.lock.held", "a distributed lock");
 		}
 
 	}

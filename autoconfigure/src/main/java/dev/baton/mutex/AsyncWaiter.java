@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
-import dev.baton.mutex.MutexObserver.Outcome;
+import dev.baton.WaitObserver.Outcome;
 import reactor.core.Disposable;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.baton.BatonException;
-import dev.baton.mutex.MutexObserver.Outcome;
+import dev.baton.WaitObserver.Outcome;
 import reactor.core.publisher.Mono;
 
 import org.springframework.util.Assert;

@@ -2,7 +2,7 @@ package dev.baton.singleflight;
 
 import java.time.Duration;
 
-import dev.baton.BatonException;
+import dev.baton.KeyedException;
 
 import org.springframework.lang.Nullable;
 
@@ -12,13 +12,7 @@ import org.springframework.lang.Nullable;
  * Redis could not be reached (the cause). Carries the flight's name, its key and how long the
  * caller waited.
  */
-public class SingleFlightException extends BatonException {
-
-	private final String name;
-
-	private final String key;
-
-	private final Duration waited;
+public class SingleFlightException extends KeyedException {
 
 	@Nullable
 	private final String errorType;
@@ -34,10 +28,7 @@ public class SingleFlightException extends BatonException {
 
 	SingleFlightException(String message, String name, String key, Duration waited, @Nullable String errorType,
 			@Nullable String errorMessage, @Nullable Throwable cause, boolean loaderFailure) {
-		super(message, cause);
-		this.name = name;
-		this.key = key;
-		this.waited = waited;
+		super(message, name, key, waited, cause);
 		this.errorType = errorType;
 		this.errorMessage = errorMessage;
 		this.loaderFailure = loaderFailure;
@@ -63,21 +54,6 @@ public class SingleFlightException extends BatonException {
 	 */
 	public boolean isLoaderFailure() {
 		return this.loaderFailure;
-	}
-
-	/** The flight's name. */
-	public String getName() {
-		return this.name;
-	}
-
-	/** The flight's key, as the caller gave it. */
-	public String getKey() {
-		return this.key;
-	}
-
-	/** How long the caller waited before this was thrown. */
-	public Duration getWaited() {
-		return this.waited;
 	}
 
 	/** The class name of the leader's exception when the leader ran on another instance, else {@code null}. */
