@@ -3,7 +3,6 @@ package dev.baton.sample;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -20,7 +19,8 @@ import org.springframework.core.env.MapPropertySource;
  * Lets the demo run on a machine with no Redis: when neither {@code spring.data.redis.host}
  * nor {@code spring.data.redis.url} is set, starts a local {@code redis-server} (the one on
  * {@code PATH}, or the one shipped in the embedded-redis jar) on a free loopback port and
- * points the application at it. With a Redis configured, it starts nothing. Turn it off with
+ * points the application at it ({@code sample.local-redis-port} fixes the port, so that other
+ * instances can share it). With a Redis configured, it starts nothing. Turn it off with
  * {@code sample.local-redis=false}.
  */
 class LocalRedisEnvironmentPostProcessor implements EnvironmentPostProcessor {
@@ -37,7 +37,8 @@ class LocalRedisEnvironmentPostProcessor implements EnvironmentPostProcessor {
 				|| !environment.getProperty("sample.local-redis", Boolean.class, true)) {
 			return;
 		}
-		int port = freePort();
+		int port = environment.getProperty("sample.local-redis-port", Integer.class, 0);
+		port = (port != 0) ? port : FreePort.find();
 		RedisServer server = start(port);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(server), "local-redis-stop"));
 		environment.getPropertySources()
@@ -73,15 +74,6 @@ class LocalRedisEnvironmentPostProcessor implements EnvironmentPostProcessor {
 		}
 		catch (IOException ex) {
 			return ExecutableProvider.newJarResourceProvider();
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 

@@ -1,0 +1,2 @@
+/** Marketing blurbs written through Baton's {@code AiGatewayClient}. */
+package dev.baton.sample.description;
