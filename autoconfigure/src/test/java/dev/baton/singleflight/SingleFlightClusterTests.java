@@ -95,7 +95,9 @@ class SingleFlightClusterTests {
 		}
 		assertThat(runs).hasValue(1);
 		assertThat(values).hasSize(300).containsOnly(values.get(0));
-		assertThat(notifiedAt.get()).isPositive();
+		// The probe hears the notification on its own dispatch thread, possibly after the callers
+		// in the leader's JVM (who need no notification) already have their value.
+		await().atMost(Duration.ofSeconds(5)).until(() -> notifiedAt.get() > 0);
 		assertThat(Duration.ofNanos(lastDelivered.get() - notifiedAt.get())).isLessThanOrEqualTo(Duration.ofMillis(50));
 	}
 
