@@ -31,7 +31,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  * throughput, wait percentiles, Jain's fairness index over per-thread counts, and whether the
  * counter lost an increment (exclusion broken).</li>
  * </ol>
- * Arguments: seconds per contended run (default 10), uncontended iterations (default 20000).
+ * Arguments: seconds per contended run (default 10), uncontended iterations (default 20000),
+ * Baton's hand-off budget (default: {@link LockOptions#DEFAULTS}).
  */
 public final class LockBenchmark {
 
@@ -45,10 +46,12 @@ public final class LockBenchmark {
 	public static void main(String[] args) throws Exception {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 10;
 		int iterations = (args.length > 1) ? Integer.parseInt(args[1]) : 20_000;
+		LockOptions batonOptions = (args.length > 2) ? new LockOptions(LockOptions.DEFAULTS.leaseTime(),
+				Integer.parseInt(args[2]), true) : LockOptions.DEFAULTS;
 		try (BenchmarkRedis redis = BenchmarkRedis.start()) {
 			System.out.printf("Redis: %s; %d cores; contended runs of %d s%n%n", redis.describe(),
 					Runtime.getRuntime().availableProcessors(), seconds);
-			List<Peer> peers = List.of(new BatonPeer(redis), new RedissonPeer(redis), new SpringIntegrationPeer(redis),
+			List<Peer> peers = List.of(new BatonPeer(redis, batonOptions), new RedissonPeer(redis), new SpringIntegrationPeer(redis),
 					new HandRolledPeer(redis));
 			// Warm every client and the shared code (Lettuce, Netty) before anything is measured.
 			for (Peer peer : peers) {
@@ -260,19 +263,22 @@ public final class LockBenchmark {
 
 	private static final class BatonPeer extends LettucePeer {
 
-		BatonPeer(BenchmarkRedis redis) {
+		private final LockOptions options;
+
+		BatonPeer(BenchmarkRedis redis, LockOptions options) {
 			super(redis);
+			this.options = options;
 		}
 
 		@Override
 		String name() {
-			return "Baton RedisLockRegistry";
+			return "Baton RedisLockRegistry (hand-off budget " + this.options.handoffBudget() + ")";
 		}
 
 		@Override
 		Function<String, Lock> locksOn(LettuceConnectionFactory factory) {
 			RedisLockRegistry registry = track(
-					new RedisLockRegistry(factory, new RedisKeyspace("bench-baton"), null, LockOptions.DEFAULTS));
+					new RedisLockRegistry(factory, new RedisKeyspace("bench-baton"), null, this.options));
 			return registry::obtain;
 		}
 
