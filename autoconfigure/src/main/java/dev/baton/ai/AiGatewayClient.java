@@ -1,5 +1,12 @@
 package dev.baton.ai;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +56,7 @@ public final class AiGatewayClient {
 
 	private final AiGatewayMetrics metrics;
 
-	private final InFlightRequests inFlightRequests = new InFlightRequests();
+	private final InFlightRequests inFlightRequests;
 
 	private final boolean dedupe;
 
@@ -62,6 +69,8 @@ public final class AiGatewayClient {
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final BatchProgress batches;
+
+	private final ObjectWriter requestKeys;
 
 	AiGatewayClient(AiGatewayClientBuilder.Parts parts) {
 		this.transport = parts.transport();
@@ -77,6 +86,8 @@ public final class AiGatewayClient {
 		this.assumedCompletionTokens = parts.assumedCompletionTokens();
 		this.pauseWithoutHint = parts.pauseWithoutHint();
 		this.batches = new BatchProgress(this.metrics);
+		this.inFlightRequests = new InFlightRequests(parts.singleFlight(), this.totalTimeout);
+		this.requestKeys = parts.requestKeys();
 		this.metrics.bindGauges(this.inFlight::get, this.batches::pending);
 		this.retry.getEventPublisher().onRetry((event) -> this.metrics.retried(modelOf(event.getLastThrowable())));
 	}
@@ -97,9 +108,20 @@ public final class AiGatewayClient {
 		request.validate();
 		String model = request.resolveModel(this.defaultModel);
 		Mono<ChatCompletion> call = Mono.defer(() -> withRetries(request, model));
-		Object key = (request.idempotencyKey() != null) ? "key:" + request.idempotencyKey()
-				: this.dedupe ? request.withModel(model) : null;
+		String key = (request.idempotencyKey() != null) ? "key:" + request.idempotencyKey()
+				: this.dedupe ? "request:" + digest(request.withModel(model)) : null;
 		return (key != null) ? this.inFlightRequests.share(key, () -> call) : call;
+	}
+
+	/** Equal requests, equal digests: the request as JSON, hashed so that the key stays short. */
+	private String digest(ChatRequest request) {
+		try {
+			byte[] json = this.requestKeys.writeValueAsBytes(request);
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+		}
+		catch (JsonProcessingException | NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Cannot key request for deduplication", ex);
+		}
 	}
 
 	/**

@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.baton.redis.RedisKeyspace;
+import dev.baton.singleflight.SingleFlight;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.Retry;
@@ -61,6 +64,9 @@ public final class AiGatewayClientBuilder {
 	private int assumedCompletionTokens = 1024;
 
 	private boolean dedupe;
+
+	@Nullable
+	private SingleFlight singleFlight;
 
 	private Bulkhead bulkhead;
 
@@ -184,6 +190,15 @@ public final class AiGatewayClientBuilder {
 		return this;
 	}
 
+	/**
+	 * Shares identical requests in flight through {@code singleFlight}, so across every
+	 * instance on its Redis; without one they are shared in this JVM only.
+	 */
+	public AiGatewayClientBuilder singleFlight(@Nullable SingleFlight singleFlight) {
+		this.singleFlight = singleFlight;
+		return this;
+	}
+
 	public AiGatewayClientBuilder bulkhead(Bulkhead bulkhead) {
 		this.bulkhead = bulkhead;
 		return this;
@@ -250,7 +265,8 @@ public final class AiGatewayClientBuilder {
 		UsageLedger ledger = new UsageLedger(this.metrics, this.redis, this.keyspace, this.redisTimeout);
 		return new AiGatewayClient(new Parts(transport(), this.model, new ConcurrencyGate(bulkhead),
 				quota(rateLimiter), retry, timeLimiter, ledger, this.metrics, this.dedupe, this.totalTimeout,
-				this.assumedCompletionTokens, this.initialBackoff));
+				this.assumedCompletionTokens, this.initialBackoff, this.singleFlight,
+				this.objectMapper.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)));
 	}
 
 	private Quota quota(@Nullable RateLimiter rateLimiter) {
@@ -281,7 +297,8 @@ public final class AiGatewayClientBuilder {
 	/** What the client is made of. */
 	record Parts(ChatTransport transport, String defaultModel, ConcurrencyGate gate, Quota quota, Retry retry,
 			TimeLimiter timeLimiter, UsageLedger ledger, AiGatewayMetrics metrics, boolean dedupe,
-			Duration totalTimeout, int assumedCompletionTokens, Duration pauseWithoutHint) {
+			Duration totalTimeout, int assumedCompletionTokens, Duration pauseWithoutHint,
+			@Nullable SingleFlight singleFlight, ObjectWriter requestKeys) {
 
 	}
 

@@ -11,6 +11,7 @@ import dev.baton.ai.AiGatewayClientBuilder;
 import dev.baton.ai.AiGatewayMetrics;
 import dev.baton.ai.MicrometerAiGatewayMetrics;
 import dev.baton.redis.RedisKeyspace;
+import dev.baton.singleflight.SingleFlight;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -45,7 +46,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Boot starter is present: {@code resilience4j.*.instances.baton-ai.*} properties override
  * Baton's values one by one ({@link AiResilienceDefaults}).
  */
-@AutoConfiguration(after = { BatonAutoConfiguration.class, RedisReactiveAutoConfiguration.class,
+@AutoConfiguration(after = { BatonAutoConfiguration.class, SingleFlightAutoConfiguration.class,
+		RedisReactiveAutoConfiguration.class,
 		WebClientAutoConfiguration.class },
 		afterName = { "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
 				"io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
@@ -67,9 +69,11 @@ public class AiGatewayAutoConfiguration {
 			ObjectProvider<WebClient.Builder> webClient, ObjectProvider<ObjectMapper> objectMapper,
 			ObjectProvider<AiGatewayMetrics> metrics, ObjectProvider<ReactiveStringRedisTemplate> redis,
 			ObjectProvider<BulkheadRegistry> bulkheads, ObjectProvider<RateLimiterRegistry> rateLimiters,
-			ObjectProvider<RetryRegistry> retries, ObjectProvider<TimeLimiterRegistry> timeLimiters) {
+			ObjectProvider<RetryRegistry> retries, ObjectProvider<TimeLimiterRegistry> timeLimiters,
+			ObjectProvider<SingleFlight> singleFlight) {
 		requireApiKeyForRemoteHost(properties);
 		AiGatewayClientBuilder builder = builderFrom(properties)
+			.singleFlight(singleFlight.getIfAvailable())
 			.webClientBuilder(webClient.getIfAvailable(WebClient::builder))
 			.objectMapper(objectMapper.getIfAvailable(ObjectMapper::new))
 			.metrics(metrics.getIfAvailable(() -> AiGatewayMetrics.NONE));

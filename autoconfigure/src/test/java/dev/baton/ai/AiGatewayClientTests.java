@@ -1,5 +1,10 @@
 package dev.baton.ai;
 
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import dev.baton.test.RedisTestServers;
+import dev.baton.singleflight.SingleFlight;
+import dev.baton.redis.RedisKeyspace;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -235,6 +240,39 @@ class AiGatewayClientTests {
 				.block(Duration.ofSeconds(10));
 
 			assertThat(server.received()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void identicalRequestsOnThreeInstancesShareOneUpstreamCallThroughSingleFlight() {
+		List<LettuceConnectionFactory> factories = new ArrayList<>();
+		try (FakeOpenAiServer server = FakeOpenAiServer.start(0, Duration.ofSeconds(1),
+				RetryHint.RETRY_AFTER_SECONDS, 0, 1, Duration.ofMillis(500))) {
+			RedisKeyspace keyspace = new RedisKeyspace("ai-dedupe" + System.nanoTime());
+			List<AiGatewayClient> instances = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				LettuceConnectionFactory factory = RedisTestServers.shared().newConnectionFactory();
+				factories.add(factory);
+				SingleFlight flights = SingleFlight.builder().redis(factory).keyspace(keyspace).build();
+				instances.add(client(server).dedupe(true).singleFlight(flights).build());
+			}
+			ChatRequest request = ChatRequest.of("one blurb for everyone");
+
+			List<ChatCompletion> completions = Flux.range(0, 30)
+				.flatMap((i) -> instances.get(i % 3).chat(request), 30)
+				.collectList()
+				.block(Duration.ofSeconds(20));
+
+			assertThat(completions).hasSize(30);
+			assertThat(Set.copyOf(completions)).hasSize(1);
+			assertThat(server.received()).isEqualTo(1);
+			long billed = instances.stream()
+				.mapToLong((client) -> client.usage().totals().getOrDefault(MODEL, new TokenUsage(0, 0, 0)).totalTokens())
+				.sum();
+			assertThat(billed).as("billed once, by the instance that called").isEqualTo(completions.get(0).usage().totalTokens());
+		}
+		finally {
+			factories.forEach(LettuceConnectionFactory::destroy);
 		}
 	}
 
