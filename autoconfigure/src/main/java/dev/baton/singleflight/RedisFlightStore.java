@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.baton.redis.LuaScript;
 import dev.baton.redis.ReactiveConnectionSource;
 import dev.baton.redis.RedisPubSubHub;
@@ -30,7 +31,11 @@ final class RedisFlightStore implements FlightStore {
 
 	private static final LuaScript FORGET = script("forget", ReturnType.INTEGER);
 
-	private static final ObjectMapper NOTICES = new ObjectMapper();
+	/**
+	 * Built with its deserializer at class load: building one on first use takes Jackson's cache
+	 * lock, and notifications are read on the pub/sub connection's event loop.
+	 */
+	private static final ObjectReader NOTICES = new ObjectMapper().readerFor(String[].class);
 
 	/** Outcomes whose value or message is at most this long travel with their notification. */
 	static final int INLINE_LIMIT = 4096;
@@ -102,7 +107,7 @@ final class RedisFlightStore implements FlightStore {
 	static Done done(String notice) {
 		String[] fields;
 		try {
-			fields = NOTICES.readValue(notice, String[].class);
+			fields = NOTICES.readValue(notice);
 		}
 		catch (JsonProcessingException ex) {
 			throw new IllegalArgumentException("Not a single-flight notification: " + ex.getOriginalMessage(), ex);

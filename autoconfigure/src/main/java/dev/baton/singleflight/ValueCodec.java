@@ -2,10 +2,15 @@ package dev.baton.singleflight;
 
 import java.io.IOException;
 import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,16 +34,28 @@ final class ValueCodec {
 		return JsonMapper.builder().findAndAddModules().build();
 	}
 
+	/**
+	 * Readers and writers per type, built when a flight of that type is first asked for (on the
+	 * caller's thread): building one takes Jackson's cache lock, and values are read on the
+	 * pub/sub connection's event loop.
+	 */
+	private final Map<JavaType, ObjectReader> readers = new ConcurrentHashMap<>();
+
+	private final Map<JavaType, ObjectWriter> writers = new ConcurrentHashMap<>();
+
 	JavaType type(Type type) {
-		return this.mapper.getTypeFactory().constructType(type);
+		JavaType javaType = this.mapper.getTypeFactory().constructType(type);
+		this.readers.computeIfAbsent(javaType, this.mapper::readerFor);
+		this.writers.computeIfAbsent(javaType, this.mapper::writerFor);
+		return javaType;
 	}
 
 	String write(Object value, JavaType type) throws JsonProcessingException {
-		return this.mapper.writerFor(type).writeValueAsString(value);
+		return this.writers.computeIfAbsent(type, this.mapper::writerFor).writeValueAsString(value);
 	}
 
 	Object read(String json, JavaType type) throws IOException {
-		return this.mapper.readerFor(type).readValue(json);
+		return this.readers.computeIfAbsent(type, this.mapper::readerFor).readValue(json);
 	}
 
 }

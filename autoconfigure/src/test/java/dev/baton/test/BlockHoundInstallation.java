@@ -2,6 +2,7 @@ package dev.baton.test;
 
 import org.junit.jupiter.api.extension.Extension;
 import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
 
 /**
  * Installs BlockHound once per test JVM, before the first test runs, so any blocking call on a
@@ -12,7 +13,14 @@ import reactor.blockhound.BlockHound;
 public final class BlockHoundInstallation implements Extension {
 
 	static {
-		BlockHound.install();
+		// The integrations on the class path (Reactor's, Netty's) plus one that prints where a
+		// blocking call happened: the error often ends up as a value (a failed result) whose
+		// message alone does not say which code blocked.
+		BlockHound.install((builder) -> builder.blockingMethodCallback((method) -> {
+			BlockingOperationError error = new BlockingOperationError(method);
+			error.printStackTrace(System.out);
+			throw error;
+		}));
 	}
 
 }
