@@ -63,17 +63,13 @@ public final class DistributedLockAspect {
 
 	private LockSpec spec(Method method, DistributedLock annotation) {
 		Duration wait = this.durations.resolve(method, "waitTime", annotation.waitTime());
-		return new LockSpec(name(method, annotation.name()), expressions(annotation),
+		return new LockSpec(MethodLabel.name(method, annotation.name()), expressions(annotation),
 				(wait != null) ? wait : this.defaultWait, this.durations.resolve(method, "leaseTime", annotation.leaseTime()),
 				ReturnKind.of(method));
 	}
 
 	static List<String> expressions(DistributedLock annotation) {
 		return annotation.key().isEmpty() ? Arrays.asList(annotation.keys()) : List.of(annotation.key());
-	}
-
-	static String name(Method method, String name) {
-		return name.isEmpty() ? method.getDeclaringClass().getSimpleName() + "." + method.getName() : name;
 	}
 
 	private record LockSpec(String name, List<String> expressions, Duration waitTime, Duration lease, ReturnKind kind) {

@@ -63,7 +63,7 @@ public final class KeyedMutexAspect {
 		if (annotation == null) {
 			throw new IllegalStateException("No @KeyedMutex found on " + MethodLabel.describe(method));
 		}
-		String name = annotation.name().isEmpty() ? MethodLabel.shortName(method) : annotation.name();
+		String name = MethodLabel.name(method, annotation.name());
 		Duration wait = this.durations.resolve(method, "waitTime", annotation.waitTime());
 		return new MutexMethod(this.pool.named(name), annotation.key(), (wait != null) ? wait : this.defaultWait,
 				ReturnKind.of(method));

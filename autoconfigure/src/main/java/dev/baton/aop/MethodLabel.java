@@ -27,4 +27,9 @@ final class MethodLabel {
 		return ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
 	}
 
+	/** An annotation's {@code name}, or {@link #shortName} when it sets none. */
+	static String name(Method method, String annotationName) {
+		return annotationName.isEmpty() ? shortName(method) : annotationName;
+	}
+
 }

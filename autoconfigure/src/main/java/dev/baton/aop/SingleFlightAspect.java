@@ -107,7 +107,7 @@ public final class SingleFlightAspect {
 					+ MethodLabel.describe(method) + ": it must be positive");
 		}
 		FlightOptions<Object> options = FlightOptions.ofType(type)
-			.named(DistributedLockAspect.name(method, annotation.name()))
+			.named(MethodLabel.name(method, annotation.name()))
 			.ttl(durations.resolve(method, "ttl", annotation.ttl()))
 			.localTtl(durations.resolve(method, "localTtl", annotation.localTtl()))
 			.waitTimeout(waitTimeout)

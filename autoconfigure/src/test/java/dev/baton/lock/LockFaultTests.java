@@ -41,31 +41,18 @@ class LockFaultTests {
 		long leaseMillis = 1500;
 		ChildJvm holder = child(server, "crash", leaseMillis);
 		holder.awaitLine("ACQUIRED \\d+");
-		long killedAt = System.nanoTime();
+		// Read after the child took the lock, so this undercounts the time since acquisition.
+		long acquiredBy = System.nanoTime();
 		holder.kill();
 		RedisLockRegistry survivor = registry(server, Duration.ofSeconds(30));
+		assertThat(survivor.obtain("crash").tryLock()).as("free right after the kill").isFalse();
 		DistributedLock lock = survivor.obtain("crash");
 		assertThat(lock.tryLock(Duration.ofSeconds(10), null)).isTrue();
-		long waited = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+		long sinceAcquired = Duration.ofNanos(System.nanoTime() - acquiredBy).toMillis();
 		lock.unlock();
-		// Not before the lease: the dead holder's lease ran out first (it was taken before the kill).
-		assertThat(waited).isGreaterThanOrEqualTo(leaseMillis - 1500 + 1).isLessThan(leaseMillis + 5000);
-		assertThat(survivorWaitedForLease(server, "crash2", leaseMillis)).isTrue();
-	}
-
-	/** Measures from acquisition, not from the kill: the survivor gets the lock no earlier than the lease allows. */
-	private boolean survivorWaitedForLease(RedisTestServer server, String key, long leaseMillis) throws Exception {
-		ChildJvm holder = child(server, key, leaseMillis);
-		holder.awaitLine("ACQUIRED \\d+");
-		long acquiredAt = System.nanoTime();
-		holder.kill();
-		RedisLockRegistry survivor = registry(server, Duration.ofSeconds(30));
-		assertThat(survivor.obtain(key).tryLock()).isFalse();
-		DistributedLock lock = survivor.obtain(key);
-		assertThat(lock.tryLock(Duration.ofSeconds(10), null)).isTrue();
-		long sinceAcquired = Duration.ofNanos(System.nanoTime() - acquiredAt).toMillis();
-		lock.unlock();
-		return sinceAcquired >= leaseMillis - 50;
+		// The child's line reaches us a little after it acquired; allow for that, not for an
+		// early grant (a lock handed over at the kill would show ~0 here).
+		assertThat(sinceAcquired).isGreaterThanOrEqualTo(leaseMillis - 100).isLessThan(leaseMillis + 5000);
 	}
 
 	@Test
