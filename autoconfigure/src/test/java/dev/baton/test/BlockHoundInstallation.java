@@ -16,11 +16,15 @@ public final class BlockHoundInstallation implements Extension {
 		// The integrations on the class path (Reactor's, Netty's) plus one that prints where a
 		// blocking call happened: the error often ends up as a value (a failed result) whose
 		// message alone does not say which code blocked.
-		BlockHound.install((builder) -> builder.blockingMethodCallback((method) -> {
-			BlockingOperationError error = new BlockingOperationError(method);
-			error.printStackTrace(System.out);
-			throw error;
-		}));
+		BlockHound.install((builder) -> builder
+			// resilience4j's rate limiter backs off a lost compare-and-set with parkNanos(1), a
+			// yield rather than a wait; its own Reactor operator runs it on event loops.
+			.allowBlockingCallsInside("io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter", "compareAndSet")
+			.blockingMethodCallback((method) -> {
+				BlockingOperationError error = new BlockingOperationError(method);
+				error.printStackTrace(System.out);
+				throw error;
+			}));
 	}
 
 }
