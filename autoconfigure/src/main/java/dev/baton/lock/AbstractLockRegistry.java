@@ -8,10 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.baton.redis.CommandTimeout;
+import dev.baton.redis.DeadlineTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -102,7 +101,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		}
 		long deadline = startNanos + wait.toNanos();
 		Mono<Void> local = granted.isDone() ? Mono.empty()
-				: CommandTimeout.within(Mono.fromFuture(granted, true), remaining(deadline))
+				: DeadlineTimer.within(Mono.fromFuture(granted, true), remaining(deadline))
 					.onErrorMap(java.util.concurrent.TimeoutException.class,
 							(ex) -> new LockAcquisitionException(key, elapsed(startNanos)));
 		return local.then(Mono.defer(() -> ensureLease(state, owner, lease, deadline, startNanos)))
@@ -152,7 +151,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	private Mono<Long> attempt(KeyState state, String storeOwner, Duration lease, long deadline, long startNanos) {
 		return Mono.defer(() -> {
 			CompletableFuture<Void> signal = state.armReleaseSignal();
-			return CommandTimeout
+			return DeadlineTimer
 				.within(this.store.acquire(state.key, storeOwner, lease, remaining(deadline)), this.options.storeTimeout())
 				.flatMap((result) -> {
 					if (result.acquired()) {
@@ -194,7 +193,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 			return Mono.empty();
 		}
 		lease.stopRenewal();
-		return CommandTimeout
+		return DeadlineTimer
 			.within(this.store.release(state.key, lease.storeOwner, lease.token, lease.current()),
 					this.options.storeTimeout())
 			.onErrorMap((ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
@@ -223,17 +222,16 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 
 	private void startWatchdog(String key, Lease lease) {
 		Duration period = lease.renewalLease.dividedBy(3);
-		// A renewal slower than its period skips ticks rather than queueing them.
-		lease.renewal = Flux.interval(period, period).onBackpressureDrop().concatMap((tick) -> {
+		Duration timeout = min(period, this.options.storeTimeout());
+		lease.renewal = DeadlineTimer.every(period, () -> {
 			long start = System.nanoTime();
-			return CommandTimeout
-				.within(this.store.renew(key, lease.storeOwner, lease.renewalLease), min(period, this.options.storeTimeout()))
+			return DeadlineTimer.within(this.store.renew(key, lease.storeOwner, lease.renewalLease), timeout)
 				.doOnNext((renewed) -> renewalResult(key, lease, renewed, start))
 				.onErrorResume((ex) -> {
 					renewalFailed(key, lease, ex);
 					return Mono.empty();
 				});
-		}).subscribe();
+		});
 	}
 
 	private void renewalResult(String key, Lease lease, boolean renewed, long start) {

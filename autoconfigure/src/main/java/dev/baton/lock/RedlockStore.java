@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import dev.baton.redis.CommandTimeout;
+import dev.baton.redis.DeadlineTimer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -72,7 +72,7 @@ final class RedlockStore implements LockStore {
 	@Override
 	public Mono<Void> cancel(String key, String owner) {
 		return Flux.fromIterable(this.masters)
-			.flatMap((master) -> CommandTimeout.within(master.cancel(key, owner), this.masterTimeout)
+			.flatMap((master) -> DeadlineTimer.within(master.cancel(key, owner), this.masterTimeout)
 				.onErrorResume((ex) -> Mono.empty()))
 			.then();
 	}
@@ -92,7 +92,7 @@ final class RedlockStore implements LockStore {
 	 */
 	private <T> Mono<List<T>> ask(String key, Function<RedisLockStore, Mono<T>> operation) {
 		return Flux.fromIterable(this.masters)
-			.flatMap((master) -> CommandTimeout.within(operation.apply(master), this.masterTimeout)
+			.flatMap((master) -> DeadlineTimer.within(operation.apply(master), this.masterTimeout)
 				.onErrorResume((ex) -> Mono.empty()))
 			.collectList()
 			.flatMap((answers) -> (answers.size() >= this.quorum) ? Mono.just(answers)
