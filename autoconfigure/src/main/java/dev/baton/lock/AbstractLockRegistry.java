@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -84,10 +85,6 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		return this.states.size();
 	}
 
-	LockOptions options() {
-		return this.options;
-	}
-
 	/**
 	 * Takes the lock for {@code owner}: completes empty when held (re-entered or acquired),
 	 * errors with a {@link LockException} otherwise. Cancelling gives up cleanly.
@@ -102,7 +99,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		long deadline = startNanos + wait.toNanos();
 		Mono<Void> local = granted.isDone() ? Mono.empty()
 				: DeadlineTimer.within(Mono.fromFuture(granted, true), remaining(deadline))
-					.onErrorMap(java.util.concurrent.TimeoutException.class,
+					.onErrorMap(TimeoutException.class,
 							(ex) -> new LockAcquisitionException(key, elapsed(startNanos)));
 		return local.then(Mono.defer(() -> ensureLease(state, owner, lease, deadline, startNanos)))
 			.doOnSuccess((ignored) -> this.active.incrementAndGet())
