@@ -64,10 +64,10 @@ public final class LuaScript {
 		ByteBuffer[] keysAndArgs = new ByteBuffer[keys.size() + args.size()];
 		int i = 0;
 		for (String key : keys) {
-			keysAndArgs[i++] = StandardCharsets.UTF_8.encode(key);
+			keysAndArgs[i++] = ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8));
 		}
 		for (String arg : args) {
-			keysAndArgs[i++] = StandardCharsets.UTF_8.encode(arg);
+			keysAndArgs[i++] = ByteBuffer.wrap(arg.getBytes(StandardCharsets.UTF_8));
 		}
 		return Mono.defer(() -> {
 			ReactiveRedisConnection connection = source.get();
