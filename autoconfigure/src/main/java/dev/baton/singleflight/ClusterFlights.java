@@ -8,16 +8,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.baton.BatonException;
+import dev.baton.redis.DeadlineTimer;
 import dev.baton.singleflight.FlightStore.Claim;
 import dev.baton.singleflight.FlightStore.Stored;
 import dev.baton.singleflight.SingleFlightObserver.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.lang.Nullable;
@@ -167,21 +168,21 @@ final class ClusterFlights {
 			return new Lead(owner, null);
 		}
 		Duration period = this.leaseTime.dividedBy(3);
-		Disposable renewal = Flux.interval(period, period)
-			.onBackpressureDrop()
-			.concatMap((tick) -> this.store.renew(call.storeKey(), owner, this.leaseTime)
-				.timeout(min(period, this.storeTimeout))
-				.onErrorResume((ex) -> {
-					logger.debug("Renewing the lease of flight {} failed; retrying while it lasts", call.name(), ex);
-					return Mono.empty();
-				}))
-			.takeUntil((renewed) -> !renewed)
-			.subscribe((renewed) -> {
-				if (!renewed) {
-					logger.warn("Flight {} lost its lease while computing: another instance may compute it too",
-							call.name());
-				}
-			});
+		AtomicReference<Disposable> self = new AtomicReference<>();
+		Disposable renewal = DeadlineTimer.every(period,
+				() -> DeadlineTimer.within(this.store.renew(call.storeKey(), owner, this.leaseTime), min(period, this.storeTimeout))
+					.doOnNext((renewed) -> {
+						if (!renewed) {
+							logger.warn("Flight {} lost its lease while computing: another instance may compute it too",
+									call.name());
+							self.get().dispose();
+						}
+					})
+					.onErrorResume((ex) -> {
+						logger.debug("Renewing the lease of flight {} failed; retrying while it lasts", call.name(), ex);
+						return Mono.empty();
+					}));
+		self.set(renewal);
 		return new Lead(owner, renewal);
 	}
 
@@ -200,8 +201,7 @@ final class ClusterFlights {
 				? min(call.localTtl(), Duration.ofMillis(outcome.ttlMillis())) : Duration.ZERO;
 		Settled settled = (error != null) ? Settled.failure(error, false, lifetime)
 				: Settled.value(value, Outcome.LEADER, false, lifetime);
-		return this.store.complete(call.storeKey(), lead.owner(), outcome)
-			.timeout(this.storeTimeout)
+		return DeadlineTimer.within(this.store.complete(call.storeKey(), lead.owner(), outcome), this.storeTimeout)
 			.onErrorResume((ex) -> {
 				logger.warn("Flight {} could not store its outcome ({}); other instances will recompute it",
 						call.name(), ex.toString());
@@ -245,7 +245,7 @@ final class ClusterFlights {
 	}
 
 	private <T> Mono<T> guarded(FlightCall call, Mono<T> operation) {
-		return operation.timeout(this.storeTimeout)
+		return DeadlineTimer.within(operation, this.storeTimeout)
 			.onErrorMap((ex) -> !(ex instanceof BatonException),
 					(ex) -> new SingleFlightException("Flight " + call.name() + " '" + call.key() + "': Redis failed ("
 							+ ((ex instanceof TimeoutException) ? "no answer within " + this.storeTimeout.toMillis()
