@@ -21,7 +21,7 @@ final class RedisLockStore implements LockStore {
 
 	static final String FEATURE = "lock";
 
-	private static final LuaScript ACQUIRE = LuaScript.fromClasspath("dev/baton/lock/acquire.lua", ReturnType.MULTI);
+	private static final LuaScript ACQUIRE = LuaScript.fromClasspath("dev/baton/lock/acquire.lua", ReturnType.INTEGER);
 
 	private static final LuaScript RELEASE = LuaScript.fromClasspath("dev/baton/lock/release.lua", ReturnType.INTEGER);
 
@@ -74,7 +74,7 @@ final class RedisLockStore implements LockStore {
 		}
 		List<String> keys = List.of(lockKey, lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse");
 		return ACQUIRE
-			.<List<?>>execute(this.redis, keys,
+			.<Long>execute(this.redis, keys,
 					List.of(owner, millis(lease), millis(willWait), millis(FENCE_RETENTION), millis(QUEUE_GRACE)))
 			.map(RedisLockStore::attempt);
 	}
@@ -111,10 +111,8 @@ final class RedisLockStore implements LockStore {
 		return this.keyspace.key(FEATURE, key);
 	}
 
-	private static Attempt attempt(List<?> reply) {
-		long status = (Long) reply.get(0);
-		long value = (Long) reply.get(1);
-		return (status == 0) ? Attempt.busy(Duration.ofMillis(value)) : Attempt.acquired(value);
+	private static Attempt attempt(long reply) {
+		return (reply > 0) ? Attempt.acquired(reply) : Attempt.busy(Duration.ofMillis(-reply - 1));
 	}
 
 	private static String millis(Duration duration) {

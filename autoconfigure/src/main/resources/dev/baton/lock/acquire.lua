@@ -11,17 +11,18 @@
 -- ARGV[5]  grace, ms: a queued waiter's entry lapses this long after its next expected try,
 --          so a waiter that died blocks the queue for a bounded time only
 --
--- Returns {1, token}   acquired; token is a fresh fencing token
---         {2, token}   re-entered by the same owner; token is the hold's token
---         {0, ms}      not acquired; ms is how long until it is worth trying again at the
+-- Returns  token > 0   acquired (a fresh fencing token) or re-entered by the same owner (the
+--                      hold's token)
+--          -(ms + 1)   not acquired; ms is how long until it is worth trying again at the
 --                      latest (the lease left, or until the waiter ahead lapses)
+-- One integer rather than a pair: the cheapest reply to read on the hot path.
 
 local owner = ARGV[1]
 local holder = redis.call('HGET', KEYS[1], 'owner')
 if holder == owner then
   redis.call('HINCRBY', KEYS[1], 'count', 1)
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return {2, tonumber(redis.call('HGET', KEYS[1], 'fence'))}
+  return tonumber(redis.call('HGET', KEYS[1], 'fence'))
 end
 
 local time = redis.call('TIME')
@@ -57,7 +58,7 @@ if holder == false and (head == nil or head == owner) then
   redis.call('HSET', KEYS[1], 'owner', owner, 'count', 1, 'fence', string.format('%.0f', token))
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   redis.call('SET', KEYS[2], string.format('%.0f', token), 'PX', ARGV[4])
-  return {1, token}
+  return token
 end
 
 local wait
@@ -79,4 +80,4 @@ if willWait > 0 then
     redis.call('PEXPIRE', KEYS[4], queueFor)
   end
 end
-return {0, wait}
+return -(wait + 1)
