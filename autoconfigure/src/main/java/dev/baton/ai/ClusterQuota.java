@@ -1,18 +1,15 @@
 package dev.baton.ai;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.baton.redis.LuaScript;
 import dev.baton.redis.RedisKeyspace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -30,7 +27,7 @@ final class ClusterQuota implements Quota {
 	 * Read once, at class load (never file I/O on an event loop); Spring Data Redis runs it by
 	 * EVALSHA and falls back to EVAL when Redis lacks it.
 	 */
-	static final RedisScript<Long> SCRIPT = script("dev/baton/ai/ai-quota.lua");
+	static final RedisScript<Long> SCRIPT = RedisScript.of(LuaScript.read("dev/baton/ai/ai-quota.lua"), Long.class);
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -121,15 +118,6 @@ final class ClusterQuota implements Quota {
 	private void restored() {
 		if (this.degraded.compareAndSet(true, false)) {
 			logger.info("Redis answers again; cluster-wide AI budgets restored");
-		}
-	}
-
-	private static RedisScript<Long> script(String path) {
-		try {
-			return RedisScript.of(new ClassPathResource(path).getContentAsString(StandardCharsets.UTF_8), Long.class);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + path, ex);
 		}
 	}
 

@@ -63,9 +63,9 @@ public final class UsageLedger {
 		if (this.redis == null) {
 			return Mono.empty();
 		}
-		return this.redis.opsForHash()
-			.increment(this.clusterKey, model + ":prompt", usage.promptTokens())
-			.then(this.redis.opsForHash().increment(this.clusterKey, model + ":completion", usage.completionTokens()))
+		// Both in flight at once: one round trip, each HINCRBY atomic on its own.
+		return Mono.when(this.redis.opsForHash().increment(this.clusterKey, model + ":prompt", usage.promptTokens()),
+				this.redis.opsForHash().increment(this.clusterKey, model + ":completion", usage.completionTokens()))
 			.timeout(this.redisTimeout)
 			.doOnError((ex) -> logger.debug("Could not add token usage to the cluster totals", ex))
 			.onErrorComplete()

@@ -72,10 +72,6 @@ final class KeyState {
 		return this.owner == owner;
 	}
 
-	synchronized int holdCount(Object owner) {
-		return (this.owner == owner) ? this.count : 0;
-	}
-
 	/** One hold fewer; {@code true} when it was the owner's last. */
 	synchronized boolean decrement(Object owner) {
 		if (this.owner != owner) {

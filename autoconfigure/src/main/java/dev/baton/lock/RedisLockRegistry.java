@@ -35,7 +35,7 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 	}
 
 	/**
-	 * @param connectionFactory a factory that is also a {@link ReactiveRedisConnectionFactory}
+	 * @param connectionFactory a factory that is also a {@link org.springframework.data.redis.connection.ReactiveRedisConnectionFactory}
 	 * (Lettuce's is)
 	 * @param hub the JVM's pub/sub hub, or {@code null} for one of the registry's own
 	 */

@@ -46,9 +46,17 @@ public final class LuaScript {
 	 * @param returnType how Redis's reply is read
 	 */
 	public static LuaScript fromClasspath(String path, ReturnType returnType) {
-		ClassPathResource resource = new ClassPathResource(path);
+		return new LuaScript(path, read(path), returnType);
+	}
+
+	/**
+	 * The text of a script on the class path, read now: for callers that run it through Spring
+	 * Data Redis's template, never with file I/O on an event loop at the first call.
+	 * @param path e.g. {@code dev/baton/ai/ai-quota.lua}
+	 */
+	public static String read(String path) {
 		try {
-			return new LuaScript(path, resource.getContentAsString(StandardCharsets.UTF_8), returnType);
+			return new ClassPathResource(path).getContentAsString(StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read Lua script " + path, ex);
