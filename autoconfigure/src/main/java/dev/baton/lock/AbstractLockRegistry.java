@@ -149,7 +149,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		return Mono.defer(() -> {
 			CompletableFuture<Void> signal = state.armReleaseSignal();
 			return DeadlineTimer
-				.within(this.store.acquire(state.key, storeOwner, lease, remaining(deadline)), this.options.storeTimeout())
+				.within(this.store.acquire(state.key, storeOwner, lease, remaining(deadline), this.options.handoffBudget()), this.options.storeTimeout())
 				.flatMap((result) -> {
 					if (result.acquired()) {
 						return Mono.just(result.token());
@@ -191,7 +191,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		}
 		lease.stopRenewal();
 		return DeadlineTimer
-			.within(this.store.release(state.key, lease.storeOwner, lease.token, lease.current()),
+			.within(this.store.release(state.key, lease.storeOwner),
 					this.options.storeTimeout())
 			.onErrorMap((ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
 			.flatMap((released) -> (released && !lease.lost) ? Mono.<Void>empty() : lost(state.key, lease))
@@ -273,7 +273,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	private void discard(KeyState state, Lease stale) {
 		state.lease = null;
 		stale.stopRenewal();
-		this.store.release(state.key, stale.storeOwner, stale.token, stale.current())
+		this.store.release(state.key, stale.storeOwner)
 			.subscribe(null, (ex) -> logger.debug("Could not release a stale lease", ex));
 	}
 

@@ -17,7 +17,7 @@ final class Lease {
 
 	final Duration renewalLease;
 
-	/** The last fencing token handed out under this hold; raised on every local hand-off. */
+	/** The last fencing token handed out under this hold; raised on every local hand-off, within the tokens the store reserved for them. */
 	volatile long token;
 
 	/** Local hand-offs since the hold was taken from the store. */

@@ -13,15 +13,17 @@ interface LockStore {
 	/**
 	 * Tries to take the lock for {@code owner}.
 	 * @param willWait how long the caller will keep trying; non-zero queues it fairly
+	 * @param handoffs how many local hand-offs the hold may make: the tokens after the one
+	 * returned are reserved for them, so every later hold's token is higher, whether or not
+	 * this hold is ever released
 	 */
-	Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait);
+	Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs);
 
 	/**
 	 * Releases the owner's hold.
-	 * @param lastToken the last fencing token handed out under this hold (hand-offs raise it)
 	 * @return {@code true} if released, {@code false} if the owner no longer held it
 	 */
-	Mono<Boolean> release(String key, String owner, long lastToken, Duration lease);
+	Mono<Boolean> release(String key, String owner);
 
 	/** Extends the owner's lease. {@code false}: the owner no longer holds it. */
 	Mono<Boolean> renew(String key, String owner, Duration lease);

@@ -46,7 +46,8 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 
 	private RedisLockRegistry(RedisConnectionFactory connectionFactory, RedisKeyspace keyspace, RedisPubSubHub hub,
 			RedisPubSubHub ownHub, LockOptions options) {
-		this(new RedisLockStore(new ReactiveConnectionSource(connectionFactory), keyspace, (hub != null) ? hub : ownHub), ownHub, options);
+		this(new RedisLockStore(new ReactiveConnectionSource(connectionFactory), keyspace, (hub != null) ? hub : ownHub, false),
+				ownHub, options);
 	}
 
 	private RedisLockRegistry(RedisLockStore store, RedisPubSubHub ownHub, LockOptions options) {

@@ -46,10 +46,17 @@ final class RedisLockStore implements LockStore {
 	/** Redis lock key to user key, for the keys this JVM is waiting on. */
 	private final ConcurrentHashMap<String, String> userKeys = new ConcurrentHashMap<>();
 
+	/** "1": tokens never fall below the server clock, "0": tokens count up from the last one. */
+	private final String clockTokens;
+
 	/**
 	 * @param redis the long-lived connection every script runs on
+	 * @param clockTokens whether fencing tokens follow the server clock: needed when the
+	 * tokens of several masters are compared (Redlock takes the highest of a quorum), where a
+	 * plain per-master counter would not be comparable
 	 */
-	RedisLockStore(ReactiveConnectionSource redis, RedisKeyspace keyspace, RedisPubSubHub hub) {
+	RedisLockStore(ReactiveConnectionSource redis, RedisKeyspace keyspace, RedisPubSubHub hub, boolean clockTokens) {
+		this.clockTokens = clockTokens ? "1" : "0";
 		this.redis = redis;
 		this.keyspace = keyspace;
 		this.hub = hub;
@@ -67,7 +74,7 @@ final class RedisLockStore implements LockStore {
 	}
 
 	@Override
-	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait) {
+	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs) {
 		String lockKey = lockKey(key);
 		if (!willWait.isZero()) {
 			this.userKeys.put(lockKey, key);
@@ -75,16 +82,15 @@ final class RedisLockStore implements LockStore {
 		List<String> keys = List.of(lockKey, lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse");
 		return ACQUIRE
 			.<Long>execute(this.redis, keys,
-					List.of(owner, millis(lease), millis(willWait), millis(FENCE_RETENTION), millis(QUEUE_GRACE)))
+					List.of(owner, millis(lease), millis(willWait), millis(FENCE_RETENTION), millis(QUEUE_GRACE),
+						Integer.toString(handoffs), this.clockTokens))
 			.map(RedisLockStore::attempt);
 	}
 
 	@Override
-	public Mono<Boolean> release(String key, String owner, long lastToken, Duration lease) {
+	public Mono<Boolean> release(String key, String owner) {
 		String lockKey = lockKey(key);
-		return RELEASE
-			.<Long>execute(this.redis, List.of(lockKey, lockKey + ":fence", lockKey + ":queue"),
-					List.of(owner, Long.toString(lastToken), millis(lease), this.channel))
+		return RELEASE.<Long>execute(this.redis, List.of(lockKey, lockKey + ":queue"), List.of(owner, this.channel))
 			.map((result) -> result >= 0);
 	}
 

@@ -52,7 +52,7 @@ public final class RedlockRegistry extends AbstractLockRegistry implements AutoC
 			RedisKeyspace keyspace, Duration masterTimeout) {
 		List<RedisLockStore> stores = new ArrayList<>();
 		for (int i = 0; i < masters.size(); i++) {
-			stores.add(new RedisLockStore(new ReactiveConnectionSource(masters.get(i)), keyspace, hubs.get(i)));
+			stores.add(new RedisLockStore(new ReactiveConnectionSource(masters.get(i)), keyspace, hubs.get(i), true));
 		}
 		return new RedlockStore(stores, masterTimeout);
 	}

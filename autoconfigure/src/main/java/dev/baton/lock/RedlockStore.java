@@ -34,10 +34,10 @@ final class RedlockStore implements LockStore {
 	}
 
 	@Override
-	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait) {
+	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs) {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
-			return ask(key, (master) -> master.acquire(key, owner, lease, willWait)).flatMap((attempts) -> {
+			return ask(key, (master) -> master.acquire(key, owner, lease, willWait, handoffs)).flatMap((attempts) -> {
 				long acquired = attempts.stream().filter(Attempt::acquired).count();
 				Duration validity = lease.minus(AbstractLockRegistry.elapsed(start)).minus(drift(lease));
 				if (acquired >= this.quorum && !validity.isNegative() && !validity.isZero()) {
@@ -51,15 +51,15 @@ final class RedlockStore implements LockStore {
 					.orElse(Duration.ZERO);
 				// Give back the minority we took; a random pause breaks ties between contenders that split the votes.
 				Duration jitter = Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 20));
-				return release(key, owner, 0, lease).onErrorResume((ex) -> Mono.just(false))
+				return release(key, owner).onErrorResume((ex) -> Mono.just(false))
 					.thenReturn(Attempt.busy((acquired > 0) ? jitter : retryIn.plus(jitter)));
 			});
 		});
 	}
 
 	@Override
-	public Mono<Boolean> release(String key, String owner, long lastToken, Duration lease) {
-		return ask(key, (master) -> master.release(key, owner, lastToken, lease))
+	public Mono<Boolean> release(String key, String owner) {
+		return ask(key, (master) -> master.release(key, owner))
 			.map((released) -> released.stream().filter(Boolean::booleanValue).count() >= this.quorum);
 	}
 

@@ -1,49 +1,83 @@
--- Acquires a lock, re-enters it, or queues the caller as a waiter.
+-- Acquires a lock or queues the caller as a waiter.
 --
--- KEYS[1]  the lock: a hash {owner, count, fence}, expiring with the lease
--- KEYS[2]  the fence: the last fencing token handed out for this key
+-- KEYS[1]  the lock: a string holding the owner token, expiring with the lease
+-- KEYS[2]  the fence: the last fencing token reserved for this key
 -- KEYS[3]  the wait queue: a sorted set of owners by arrival
 -- KEYS[4]  the queue's lapse times: a hash owner -> epoch ms after which the entry is dropped
--- ARGV[1]  owner token
+-- ARGV[1]  owner token (one per hold: the same owner asking again is a retry of one hold)
 -- ARGV[2]  lease, ms
 -- ARGV[3]  how long the caller is still willing to wait, ms (0: do not queue it)
--- ARGV[4]  how long to keep the fence, ms
+-- ARGV[4]  how long to keep the fence, ms: it is created with this retention, not extended
 -- ARGV[5]  grace, ms: a queued waiter's entry lapses this long after its next expected try,
 --          so a waiter that died blocks the queue for a bounded time only
+-- ARGV[6]  how many tokens after its own the hold reserves for local hand-offs
+-- ARGV[7]  "1": tokens never fall below the server clock (Redlock), "0": they count up
 --
--- Returns  token > 0   acquired (a fresh fencing token) or re-entered by the same owner (the
---                      hold's token)
+-- Returns  token > 0   acquired, with a fresh fencing token (or the hold's own, when its owner
+--                      asks again)
 --          -(ms + 1)   not acquired; ms is how long until it is worth trying again at the
 --                      latest (the lease left, or until the waiter ahead lapses)
 -- One integer rather than a pair: the cheapest reply to read on the hot path.
+--
+-- Every redis.call costs the script about as much as a whole PING costs the server, so the
+-- common case, a free lock with nobody queued, is kept to three of them.
 
 local owner = ARGV[1]
-local holder = redis.call('HGET', KEYS[1], 'owner')
-if holder == owner then
-  redis.call('HINCRBY', KEYS[1], 'count', 1)
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return tonumber(redis.call('HGET', KEYS[1], 'fence'))
+
+-- Fencing tokens: strictly increasing per key. A hold reserves its own token and ARGV[6] more
+-- for the local hand-offs it may make, so the next hold's token is above all of them even if
+-- this one never comes back to say how many it used (it crashed, or its lease ran out).
+-- Within the fence's retention the reservation is one INCRBY. A new fence, or one whose
+-- retention ran out, starts at the server clock in microseconds: above every token the old
+-- one reserved unless it reserved more than one per microsecond. Redlock compares the
+-- tokens of several masters, so there every token follows the clock (ARGV[7]).
+local function issueToken()
+  local reserve = tonumber(ARGV[6])
+  if ARGV[7] == '0' then
+    local last = redis.call('INCRBY', KEYS[2], reserve + 1)
+    if last > reserve + 1 then
+      return last - reserve
+    end
+  end
+  local time = redis.call('TIME')
+  local token = time[1] * 1000000 + time[2]
+  local last = tonumber(redis.call('SET', KEYS[2], string.format('%.0f', token + reserve), 'PX', ARGV[4], 'GET') or '0')
+  if last >= token then
+    token = last + 1
+    redis.call('SET', KEYS[2], string.format('%.0f', token + reserve), 'PX', ARGV[4])
+  end
+  return token
 end
 
+local queued = redis.call('EXISTS', KEYS[3]) == 1
+if not queued and redis.call('SET', KEYS[1], owner, 'NX', 'PX', ARGV[2]) then
+  return issueToken()
+end
+
+local holder = redis.call('GET', KEYS[1])
 local time = redis.call('TIME')
+if holder == owner then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  -- Nobody else was issued a token since: the fence still ends this hold's reservation.
+  local last = tonumber(redis.call('GET', KEYS[2]))
+  return last and (last - tonumber(ARGV[6])) or issueToken()
+end
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
 -- The first live waiter, dropping those whose entry lapsed (a waiter that died or gave up).
 local head = nil
 local headLapse = 0
-if redis.call('EXISTS', KEYS[3]) == 1 then
-  while true do
-    local first = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
-    if first == nil then break end
-    local lapse = tonumber(redis.call('HGET', KEYS[4], first) or '0')
-    if lapse > now then
-      head = first
-      headLapse = lapse
-      break
-    end
-    redis.call('ZREM', KEYS[3], first)
-    redis.call('HDEL', KEYS[4], first)
+while queued do
+  local first = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+  if first == nil then break end
+  local lapse = tonumber(redis.call('HGET', KEYS[4], first) or '0')
+  if lapse > now then
+    head = first
+    headLapse = lapse
+    break
   end
+  redis.call('ZREM', KEYS[3], first)
+  redis.call('HDEL', KEYS[4], first)
 end
 
 if holder == false and (head == nil or head == owner) then
@@ -51,14 +85,8 @@ if holder == false and (head == nil or head == owner) then
     redis.call('ZREM', KEYS[3], owner)
     redis.call('HDEL', KEYS[4], owner)
   end
-  -- Strictly increasing per key, even after the fence key itself has expired: never below
-  -- the server clock in microseconds.
-  local last = tonumber(redis.call('GET', KEYS[2]) or '0')
-  local token = math.max(last + 1, tonumber(time[1]) * 1000000 + tonumber(time[2]))
-  redis.call('HSET', KEYS[1], 'owner', owner, 'count', 1, 'fence', string.format('%.0f', token))
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  redis.call('SET', KEYS[2], string.format('%.0f', token), 'PX', ARGV[4])
-  return token
+  redis.call('SET', KEYS[1], owner, 'PX', ARGV[2])
+  return issueToken()
 end
 
 local wait

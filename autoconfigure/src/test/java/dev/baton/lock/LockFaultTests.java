@@ -3,6 +3,8 @@ package dev.baton.lock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.test.ChildJvm;
@@ -137,6 +139,37 @@ class LockFaultTests {
 		assertThat(registry.obtain("stuck").tryLock(Duration.ofSeconds(5), null)).isTrue();
 		registry.obtain("stuck").unlock();
 		assertThat(registry.renewals()).isEqualTo(renewals);
+	}
+
+	@Test
+	void aHolderThatHandedOffLocallyAndNeverReleasedIsStillFencedOut() throws Exception {
+		RedisTestServer server = RedisTestServers.shared();
+		LettuceConnectionFactory doomedConnection = factory(server);
+		RedisLockRegistry doomed = new RedisLockRegistry(doomedConnection, new RedisKeyspace(this.prefix), null,
+				new LockOptions(Duration.ofMillis(600), 8, true));
+		this.closeables.add(doomed);
+		DistributedLock first = doomed.obtain("handoff");
+		first.lock();
+		long firstToken = first.fencingToken();
+		CompletableFuture<Long> handedTo = new CompletableFuture<>();
+		Thread waiter = new Thread(() -> {
+			DistributedLock second = doomed.obtain("handoff");
+			second.lock();
+			handedTo.complete(second.fencingToken());
+			// Holds on: the instance "dies" with the lock handed to this thread.
+		});
+		waiter.setDaemon(true);
+		waiter.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.WAITING);
+		first.unlock();
+		long secondToken = handedTo.get(10, TimeUnit.SECONDS);
+		assertThat(secondToken).as("handed over locally, without Redis").isEqualTo(firstToken + 1);
+		// The instance dies: no unlock ever tells Redis how many tokens its hand-offs used.
+		doomedConnection.destroy();
+		DistributedLock next = registry(server, Duration.ofSeconds(30)).obtain("handoff");
+		assertThat(next.tryLock(Duration.ofSeconds(10), null)).isTrue();
+		assertThat(next.fencingToken()).isGreaterThan(secondToken);
+		next.unlock();
 	}
 
 	private ChildJvm child(RedisTestServer server, String key, long leaseMillis) throws Exception {

@@ -219,6 +219,19 @@ class RedisLockRegistryTests {
 	}
 
 	@Test
+	void fencingTokensKeepIncreasingAfterTheFenceKeyLapsed() throws Exception {
+		DistributedLock lock = registry().obtain("lapse");
+		lock.lock();
+		long before = lock.fencingToken();
+		lock.unlock();
+		// What the fence's retention running out looks like: the counter is gone.
+		assertThat(this.redis.delete(this.prefix + ":lock:{lapse}:fence")).isTrue();
+		lock.lock();
+		assertThat(lock.fencingToken()).isGreaterThan(before);
+		lock.unlock();
+	}
+
+	@Test
 	void handlesKeysOfAnyContent() {
 		RedisLockRegistry registry = registry();
 		for (String key : List.of("with space", "star*", "new\nline", "\u00e9\u6f22\ud83d\ude00", "{brace}",
