@@ -1,6 +1,6 @@
 package dev.baton.lock;
 
-import dev.baton.redis.ReactiveConnectionSource;
+import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 
@@ -46,7 +46,7 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 
 	private RedisLockRegistry(RedisConnectionFactory connectionFactory, RedisKeyspace keyspace, RedisPubSubHub hub,
 			RedisPubSubHub ownHub, LockOptions options) {
-		this(new RedisLockStore(new ReactiveConnectionSource(connectionFactory), keyspace, (hub != null) ? hub : ownHub, false),
+		this(new RedisLockStore(new ScriptConnection(connectionFactory), keyspace, (hub != null) ? hub : ownHub, false),
 				ownHub, options);
 	}
 

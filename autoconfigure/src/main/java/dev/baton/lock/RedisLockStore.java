@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import dev.baton.redis.LuaScript;
-import dev.baton.redis.ReactiveConnectionSource;
+import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 import reactor.core.publisher.Mono;
@@ -35,7 +35,7 @@ final class RedisLockStore implements LockStore {
 	/** Fencing counters outlive their lock this long; past it, tokens continue from the server clock. */
 	private static final Duration FENCE_RETENTION = Duration.ofDays(1);
 
-	private final ReactiveConnectionSource redis;
+	private final ScriptConnection redis;
 
 	private final RedisKeyspace keyspace;
 
@@ -55,7 +55,7 @@ final class RedisLockStore implements LockStore {
 	 * tokens of several masters are compared (Redlock takes the highest of a quorum), where a
 	 * plain per-master counter would not be comparable
 	 */
-	RedisLockStore(ReactiveConnectionSource redis, RedisKeyspace keyspace, RedisPubSubHub hub, boolean clockTokens) {
+	RedisLockStore(ScriptConnection redis, RedisKeyspace keyspace, RedisPubSubHub hub, boolean clockTokens) {
 		this.clockTokens = clockTokens ? "1" : "0";
 		this.redis = redis;
 		this.keyspace = keyspace;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.baton.redis.ReactiveConnectionSource;
+import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 
@@ -52,7 +52,7 @@ public final class RedlockRegistry extends AbstractLockRegistry implements AutoC
 			RedisKeyspace keyspace, Duration masterTimeout) {
 		List<RedisLockStore> stores = new ArrayList<>();
 		for (int i = 0; i < masters.size(); i++) {
-			stores.add(new RedisLockStore(new ReactiveConnectionSource(masters.get(i)), keyspace, hubs.get(i), true));
+			stores.add(new RedisLockStore(new ScriptConnection(masters.get(i)), keyspace, hubs.get(i), true));
 		}
 		return new RedlockStore(stores, masterTimeout);
 	}

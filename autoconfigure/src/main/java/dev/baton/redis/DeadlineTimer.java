@@ -2,6 +2,7 @@ package dev.baton.redis;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.netty.util.HashedWheelTimer;
@@ -39,10 +40,14 @@ public final class DeadlineTimer {
 	 * answered within {@code timeout}. Cancelling it cancels the deadline.
 	 */
 	public static <T> Mono<T> within(Mono<T> source, Duration timeout) {
-		return source.timeout(Mono.create((sink) -> {
-			Timeout deadline = WHEEL.newTimeout((expired) -> sink.success(0L), timeout.toNanos(), TimeUnit.NANOSECONDS);
-			sink.onCancel(deadline::cancel);
-		}));
+		Mono<Long> deadline = Mono.create((sink) -> {
+			Timeout expiry = WHEEL.newTimeout((expired) -> sink.success(0L), timeout.toNanos(), TimeUnit.NANOSECONDS);
+			sink.onCancel(expiry::cancel);
+		});
+		// With a fallback, not timeout(deadline) alone: that variant names its source for the
+		// error message on every subscription, walking the operator chain reflectively.
+		return source.timeout(deadline,
+				Mono.error(() -> new TimeoutException("No answer within " + timeout.toMillis() + " ms")));
 	}
 
 	/**

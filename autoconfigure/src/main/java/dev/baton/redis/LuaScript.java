@@ -2,26 +2,28 @@ package dev.baton.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.script.DigestUtils;
 
 /**
  * A Lua script read once from a {@code .lua} resource and run by EVALSHA on a long-lived
- * reactive connection, falling back to EVAL (which also caches it on the server) when the
- * server does not know it yet, for example after a restart. Keys and arguments travel as
- * KEYS/ARGV, never spliced into the script.
+ * connection, falling back to EVAL (which also caches it on the server) when the server does
+ * not know it yet, for example after a restart. Keys and arguments travel as KEYS/ARGV, never
+ * spliced into the script.
  * <p>
  * This is the hot path of every lock operation, so it skips the template layer: arguments are
- * encoded once here and the connection is reused, not fetched per call.
+ * encoded once here and the command goes straight to Lettuce's asynchronous API (see
+ * {@link ScriptConnection}).
  */
 public final class LuaScript {
 
@@ -31,13 +33,14 @@ public final class LuaScript {
 
 	private final String sha1;
 
-	private final ReturnType returnType;
+	private final ScriptOutputType outputType;
 
 	private LuaScript(String name, String source, ReturnType returnType) {
 		this.name = name;
 		this.source = source.getBytes(StandardCharsets.UTF_8);
 		this.sha1 = DigestUtils.sha1DigestAsHex(source);
-		this.returnType = returnType;
+		// The two enums name Redis's reply kinds alike.
+		this.outputType = ScriptOutputType.valueOf(returnType.name());
 	}
 
 	/**
@@ -64,36 +67,36 @@ public final class LuaScript {
 	}
 
 	/**
-	 * Runs the script.
+	 * Runs the script. Nothing is sent until subscription.
 	 * @return the reply: a {@code Long} for integer replies, a {@code List} for multi-bulk
-	 * replies, as Spring Data Redis reads them
+	 * replies (bulk strings as {@code byte[]}), as Lettuce reads them
 	 */
-	public <T> Mono<T> execute(ReactiveConnectionSource source, List<String> keys, List<String> args) {
-		ByteBuffer[] keysAndArgs = new ByteBuffer[keys.size() + args.size()];
-		int i = 0;
-		for (String key : keys) {
-			keysAndArgs[i++] = ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8));
-		}
-		for (String arg : args) {
-			keysAndArgs[i++] = ByteBuffer.wrap(arg.getBytes(StandardCharsets.UTF_8));
-		}
+	public <T> Mono<T> execute(ScriptConnection connection, List<String> keys, List<String> args) {
+		byte[][] encodedKeys = encode(keys);
+		byte[][] encodedArgs = encode(args);
 		return Mono.defer(() -> {
-			ReactiveRedisConnection connection = source.get();
-			return connection.scriptingCommands()
-				.<T>evalSha(this.sha1, this.returnType, keys.size(), duplicates(keysAndArgs))
-				.next()
-				.onErrorResume(LuaScript::isNoScript, (ex) -> connection.scriptingCommands()
-					.<T>eval(ByteBuffer.wrap(this.source), this.returnType, keys.size(), duplicates(keysAndArgs))
-					.next());
+			RedisClusterAsyncCommands<byte[], byte[]> commands = connection.commands();
+			return LuaScript.<T>sent(commands.evalsha(this.sha1, this.outputType, encodedKeys, encodedArgs))
+				.onErrorResume(LuaScript::isNoScript,
+						(ex) -> sent(commands.eval(this.source, this.outputType, encodedKeys, encodedArgs)));
 		});
 	}
 
-	private static ByteBuffer[] duplicates(ByteBuffer[] buffers) {
-		ByteBuffer[] copies = new ByteBuffer[buffers.length];
-		for (int i = 0; i < buffers.length; i++) {
-			copies[i] = buffers[i].duplicate();
+	/**
+	 * The command's reply. Cancelling (a deadline passed, the caller gave up) cancels the
+	 * command too, so one still queued in Lettuce, waiting for a reconnection, is never sent
+	 * late.
+	 */
+	private static <T> Mono<T> sent(RedisFuture<T> command) {
+		return Mono.fromFuture(command.toCompletableFuture(), false);
+	}
+
+	private static byte[][] encode(List<String> values) {
+		byte[][] encoded = new byte[values.size()][];
+		for (int i = 0; i < encoded.length; i++) {
+			encoded[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
 		}
-		return copies;
+		return encoded;
 	}
 
 	private static boolean isNoScript(Throwable ex) {

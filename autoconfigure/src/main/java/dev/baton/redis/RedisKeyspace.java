@@ -67,6 +67,10 @@ public final class RedisKeyspace {
 	 */
 	static String tag(String userKey) {
 		Objects.requireNonNull(userKey, "userKey");
+		if (userKey.length() <= MAX_USER_KEY_BYTES / 3) {
+			// At most three UTF-8 bytes per char: short keys need no encoding to be measured.
+			return userKey;
+		}
 		byte[] bytes = userKey.getBytes(StandardCharsets.UTF_8);
 		if (bytes.length <= MAX_USER_KEY_BYTES) {
 			return userKey;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.baton.redis.LuaScript;
-import dev.baton.redis.ReactiveConnectionSource;
+import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.RedisPubSubHub;
 import reactor.core.publisher.Mono;
 
@@ -40,7 +40,7 @@ final class RedisFlightStore implements FlightStore {
 	/** Outcomes whose value or message is at most this long travel with their notification. */
 	static final int INLINE_LIMIT = 4096;
 
-	private final ReactiveConnectionSource redis;
+	private final ScriptConnection redis;
 
 	private final RedisPubSubHub hub;
 
@@ -53,7 +53,7 @@ final class RedisFlightStore implements FlightStore {
 	 * @param doneChannel where completions are published
 	 * @param forgetChannel where invalidations are published
 	 */
-	RedisFlightStore(ReactiveConnectionSource redis, RedisPubSubHub hub, String doneChannel, String forgetChannel) {
+	RedisFlightStore(ScriptConnection redis, RedisPubSubHub hub, String doneChannel, String forgetChannel) {
 		this.redis = redis;
 		this.hub = hub;
 		this.doneChannel = doneChannel;

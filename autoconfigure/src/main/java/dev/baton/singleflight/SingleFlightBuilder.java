@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.redis.ReactiveConnectionSource;
+import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 
@@ -159,7 +159,7 @@ public final class SingleFlightBuilder {
 		if (this.connectionFactory == null) {
 			return new SingleFlight(this.keyspace, FlightStore.LOCAL, codec, localCache(), this.observer, defaults, null);
 		}
-		ReactiveConnectionSource redis = new ReactiveConnectionSource(this.connectionFactory);
+		ScriptConnection redis = new ScriptConnection(this.connectionFactory);
 		RedisPubSubHub ownHub = (this.hub == null) ? new RedisPubSubHub(this.connectionFactory) : null;
 		FlightStore store = new RedisFlightStore(redis, (ownHub != null) ? ownHub : this.hub,
 				this.keyspace.channel(SingleFlight.FEATURE, "done"), this.keyspace.channel(SingleFlight.FEATURE, "forget"));

@@ -1,0 +1,69 @@
+package dev.baton.redis;
+
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The connection Baton's scripts run on: the factory's shared native Lettuce connection (one
+ * per factory, multiplexing every command), through Lettuce's asynchronous API. Scripts are
+ * the hot path of every lock operation; the asynchronous API answers with a future completed
+ * on the event loop, without the reactive layers (Spring Data Redis's and Lettuce's
+ * publishers) that cost as much client time as the script costs Redis. Opened when the source
+ * is created (on the thread building the feature, never lazily on an event loop) or, if Redis
+ * is down then, on first use. Works for standalone, sentinel and cluster setups alike: in a
+ * cluster Lettuce routes each script by its first key.
+ */
+public final class ScriptConnection {
+
+	private static final Logger logger = LoggerFactory.getLogger(ScriptConnection.class);
+
+	private final LettuceConnectionFactory factory;
+
+	private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
+
+	/**
+	 * @param connectionFactory Lettuce's connection factory
+	 * @throws IllegalArgumentException if it is another one
+	 */
+	public ScriptConnection(RedisConnectionFactory connectionFactory) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalArgumentException("Baton needs Lettuce's LettuceConnectionFactory, got "
+					+ connectionFactory.getClass().getName());
+		}
+		this.factory = lettuce;
+		try {
+			commands().ping().get(5, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			logger.warn("Redis not reachable yet ({}); Baton will connect on first use", ex.getMessage());
+		}
+	}
+
+	/** The commands, opening the connection if it is not open yet. */
+	RedisClusterAsyncCommands<byte[], byte[]> commands() {
+		RedisClusterAsyncCommands<byte[], byte[]> current = this.commands;
+		if (current == null) {
+			synchronized (this) {
+				current = this.commands;
+				if (current == null) {
+					// A connection of a sharing factory is only a view of the shared native
+					// connection; it stays open for the life of this source.
+					current = ((LettuceConnection) this.factory.getConnection()).getNativeConnection();
+					this.commands = current;
+				}
+			}
+		}
+		return current;
+	}
+
+}
