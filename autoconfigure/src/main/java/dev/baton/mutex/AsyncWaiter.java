@@ -12,8 +12,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * A subscriber waiting for a key's mutex: a queued callback, not a parked thread. Exactly one
  * of three things settles it: the grant (the permit is emitted), the wait running out (empty)
- * or the subscriber cancelling. If the grant races with one of the others, the loser's side
- * sees the grant under the table's lock and releases the mutex, so nothing is left held.
+ * or the subscriber cancelling. If the grant races with one of the others, both sides may see
+ * the grant (the giving-up side in the table, the granting side in its failed delivery), and
+ * the first to claim the release releases the mutex, so nothing is left held, and only once.
  */
 final class AsyncWaiter extends Waiter {
 
@@ -36,7 +37,12 @@ final class AsyncWaiter extends Waiter {
 
 	private final long start;
 
+	private static final AtomicIntegerFieldUpdater<AsyncWaiter> RELEASED = AtomicIntegerFieldUpdater
+		.newUpdater(AsyncWaiter.class, "released");
+
 	private volatile int state;
+
+	private volatile int released;
 
 	private volatile Disposable timer;
 
@@ -88,6 +94,9 @@ final class AsyncWaiter extends Waiter {
 			this.pool.observeWait(Outcome.ACQUIRED, this.start);
 			this.sink.success(this.permit);
 		}
+		else if (this.state == ABANDONED) {
+			releaseUndelivered();
+		}
 	}
 
 	private void giveUp(Outcome outcome) {
@@ -101,11 +110,17 @@ final class AsyncWaiter extends Waiter {
 		}
 		cancelTimer();
 		if (this.pool.table().abandon(this.key, this)) {
-			this.pool.table().release(this.key, this.owner);
+			releaseUndelivered();
 		}
 		this.pool.observeWait(outcome, this.start);
 		if (outcome == Outcome.TIMEOUT) {
 			this.sink.success();
+		}
+	}
+
+	private void releaseUndelivered() {
+		if (RELEASED.compareAndSet(this, 0, 1)) {
+			this.pool.table().release(this.key, this.owner);
 		}
 	}
 

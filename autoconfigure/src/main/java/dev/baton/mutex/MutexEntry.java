@@ -18,9 +18,9 @@ final class MutexEntry {
 	/** Waiters in arrival order; created on the first contention only. */
 	private ArrayDeque<Waiter> waiters;
 
-	MutexEntry(Object owner) {
+	MutexEntry(Object owner, int holds) {
 		this.owner = owner;
-		this.holds = 1;
+		this.holds = holds;
 	}
 
 	void enqueue(Waiter waiter) {

@@ -7,11 +7,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keys' mutexes and every transition between their states. Each transition runs inside
- * {@link ConcurrentHashMap#compute} for its key, so it is atomic with the creation and
- * removal of the key's entry: there is no window in which two callers could see two different
- * entries for one key, and no reference count kept outside that lock. Waking a waiter happens
- * after the transition, outside the lock.
+ * The keys' mutexes and every transition between their states. A key held by one owner with
+ * nobody waiting lives in a {@link MutexSlots} slot, taken and released with one
+ * compare-and-set each. As soon as a second party arrives (another owner of the key, or another
+ * key of the same slot), the holder is moved into the map, where every transition runs inside
+ * {@link ConcurrentHashMap#compute} for its key, atomic with the creation and removal of the
+ * key's entry: there is no window in which two callers could see two different entries for one
+ * key, and no reference count kept outside that lock. Waking a waiter happens after the
+ * transition, outside the lock.
  */
 final class MutexTable {
 
@@ -22,10 +25,13 @@ final class MutexTable {
 
 	private final ConcurrentHashMap<String, MutexEntry> entries = new ConcurrentHashMap<>();
 
+	private final MutexSlots slots;
+
 	private final boolean fair;
 
-	MutexTable(boolean fair) {
+	MutexTable(boolean fair, int slots) {
 		this.fair = fair;
+		this.slots = new MutexSlots(slots);
 	}
 
 	boolean isFair() {
@@ -33,23 +39,58 @@ final class MutexTable {
 	}
 
 	int size() {
-		return this.entries.size();
+		return this.entries.size() + this.slots.directHolds();
+	}
+
+	/** Takes the key at once if it is free or the owner's own, without the map; no waiting. */
+	boolean tryTake(String key, Object owner) {
+		return this.slots.take(this.slots.index(key), key, owner) == null;
 	}
 
 	/** Grants the mutex to the waiter at once if it can; otherwise queues it if asked to. */
 	void arrive(String key, Waiter waiter, boolean queue) {
-		// Uncontended fast path: inserting into an empty bin is one CAS, no bin lock.
-		if (!waiter.abandoned() && this.entries.putIfAbsent(key, new MutexEntry(waiter.owner)) == null) {
-			waiter.granted = true;
-			return;
+		int slot = this.slots.index(key);
+		while (!waiter.abandoned()) {
+			Object blocker = this.slots.take(slot, key, waiter.owner);
+			if (blocker == null) {
+				waiter.granted = true;
+				return;
+			}
+			if (blocker instanceof MutexSlots.Direct direct) {
+				if (!queue && direct.key().equals(key)) {
+					return;
+				}
+				share(slot, direct);
+			}
+			else if (arriveShared(slot, key, waiter, queue)) {
+				return;
+			}
 		}
-		this.entries.compute(key, (k, entry) -> {
+	}
+
+	/**
+	 * Moves a direct holder into the map. The slot's compare-and-set runs under the holder key's
+	 * bin lock, so the holder's release, which sees the slot changed and goes to the map, waits
+	 * for that lock and finds its entry. A slot of the Direct state has no map entries, so there is
+	 * none for the key yet.
+	 */
+	private void share(int slot, MutexSlots.Direct direct) {
+		this.entries.compute(direct.key(),
+				(k, entry) -> this.slots.share(slot, direct) ? new MutexEntry(direct.owner(), direct.holds()) : entry);
+	}
+
+	/** Returns {@code false} when a key of the slot is held directly and must be moved first. */
+	private boolean arriveShared(int slot, String key, Waiter waiter, boolean queue) {
+		MutexEntry result = this.entries.compute(key, (k, entry) -> {
 			if (waiter.abandoned()) {
 				return entry;
 			}
 			if (entry == null) {
+				if (!this.slots.join(slot)) {
+					return null;
+				}
 				waiter.granted = true;
-				return new MutexEntry(waiter.owner);
+				return new MutexEntry(waiter.owner, 1);
 			}
 			if (entry.owner == waiter.owner) {
 				entry.holds++;
@@ -64,10 +105,18 @@ final class MutexTable {
 			}
 			return entry;
 		});
+		return result != null || waiter.abandoned();
 	}
 
 	/** Gives back one hold; the last one hands the mutex on or removes the entry. */
 	void release(String key, Object owner) {
+		int slot = this.slots.index(key);
+		if (!this.slots.giveBack(slot, key, owner)) {
+			releaseShared(slot, key, owner);
+		}
+	}
+
+	private void releaseShared(int slot, String key, Object owner) {
 		Waiter[] next = new Waiter[1];
 		this.entries.compute(key, (k, entry) -> {
 			if (entry == null || entry.owner != owner) {
@@ -78,7 +127,7 @@ final class MutexTable {
 			}
 			next[0] = this.fair ? entry.pollFirst() : entry.first();
 			if (next[0] == null) {
-				return null;
+				return removed(slot);
 			}
 			if (this.fair) {
 				entry.grant(next[0]);
@@ -98,6 +147,7 @@ final class MutexTable {
 	 * could leave the queue; the caller then holds it and must release it.
 	 */
 	boolean abandon(String key, Waiter waiter) {
+		int slot = this.slots.index(key);
 		this.entries.compute(key, (k, entry) -> {
 			if (entry == null || waiter.granted) {
 				return entry;
@@ -107,7 +157,7 @@ final class MutexTable {
 				// A non-fair release may have woken this waiter: pass the wake-up on.
 				waiter.passOn = entry.first();
 			}
-			return entry.idle() ? null : entry;
+			return entry.idle() ? removed(slot) : entry;
 		});
 		if (waiter.passOn != null) {
 			wake(waiter.passOn);
@@ -124,6 +174,12 @@ final class MutexTable {
 			}
 			return entry;
 		});
+	}
+
+	/** Inside the compute that removes a key's entry: the slot counts one entry fewer. */
+	private MutexEntry removed(int slot) {
+		this.slots.leave(slot);
+		return null;
 	}
 
 	/**
