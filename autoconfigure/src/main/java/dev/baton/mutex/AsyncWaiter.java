@@ -13,8 +13,8 @@ import reactor.core.scheduler.Schedulers;
  * A subscriber waiting for a key's mutex: a queued callback, not a parked thread. Exactly one
  * of three things settles it: the grant (the permit is emitted), the wait running out (empty)
  * or the subscriber cancelling. If the grant races with one of the others, both sides may see
- * the grant (the giving-up side in the table, the granting side in its failed delivery), and
- * the first to claim the release releases the mutex, so nothing is left held, and only once.
+ * the grant (the giving-up side in the table, the granting side in its failed delivery) and
+ * release the permit, which releases only once, so nothing is left held.
  */
 final class AsyncWaiter extends Waiter {
 
@@ -37,19 +37,12 @@ final class AsyncWaiter extends Waiter {
 
 	private final long start;
 
-	private static final AtomicIntegerFieldUpdater<AsyncWaiter> RELEASED = AtomicIntegerFieldUpdater
-		.newUpdater(AsyncWaiter.class, "released");
-
 	private volatile int state;
-
-	private volatile int released;
 
 	private volatile Disposable timer;
 
-	private volatile MutexPermit permit;
-
 	AsyncWaiter(KeyedMutexPool pool, String key, Duration wait, MonoSink<MutexPermit> sink) {
-		super(null);
+		super(new MutexPermit(pool, key, null));
 		this.pool = pool;
 		this.key = key;
 		this.wait = wait;
@@ -59,7 +52,7 @@ final class AsyncWaiter extends Waiter {
 
 	void start() {
 		this.sink.onCancel(() -> giveUp(Outcome.CANCELLED));
-		this.pool.table().arrive(this.key, this, !this.wait.isZero());
+		this.pool.table().arrive(this, !this.wait.isZero());
 		if (this.granted) {
 			deliver();
 		}
@@ -88,14 +81,14 @@ final class AsyncWaiter extends Waiter {
 	}
 
 	private void deliver() {
-		this.permit = new MutexPermit(this.pool, this.key, this.owner, this.pool.clock());
+		this.permit.grantedAt = this.pool.clock();
 		if (STATE.compareAndSet(this, WAITING, DELIVERED)) {
 			cancelTimer();
 			this.pool.observeWait(Outcome.ACQUIRED, this.start);
 			this.sink.success(this.permit);
 		}
 		else if (this.state == ABANDONED) {
-			releaseUndelivered();
+			this.permit.release();
 		}
 	}
 
@@ -110,17 +103,11 @@ final class AsyncWaiter extends Waiter {
 		}
 		cancelTimer();
 		if (this.pool.table().abandon(this.key, this)) {
-			releaseUndelivered();
+			this.permit.release();
 		}
 		this.pool.observeWait(outcome, this.start);
 		if (outcome == Outcome.TIMEOUT) {
 			this.sink.success();
-		}
-	}
-
-	private void releaseUndelivered() {
-		if (RELEASED.compareAndSet(this, 0, 1)) {
-			this.pool.table().release(this.key, this.owner);
 		}
 	}
 

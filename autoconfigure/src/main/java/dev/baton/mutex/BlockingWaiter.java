@@ -9,8 +9,8 @@ final class BlockingWaiter extends Waiter {
 
 	private volatile boolean signalled;
 
-	BlockingWaiter(Thread thread) {
-		super(thread);
+	BlockingWaiter(MutexPermit permit, Thread thread) {
+		super(permit);
 		this.thread = thread;
 	}
 
@@ -45,7 +45,7 @@ final class BlockingWaiter extends Waiter {
 			}
 			if (Thread.interrupted()) {
 				if (table.abandon(key, this)) {
-					table.release(key, this.owner);
+					this.permit.release();
 				}
 				throw new InterruptedException();
 			}

@@ -185,12 +185,21 @@ public final class KeyedMutexPool {
 		}
 		long start = clock();
 		Thread thread = Thread.currentThread();
-		if (this.table.tryTake(key, thread)) {
+		MutexPermit permit = new MutexPermit(this, key, thread);
+		if (this.table.tryTake(permit)) {
 			observeWait(Outcome.ACQUIRED, start);
-			return new MutexPermit(this, key, thread, clock());
+			permit.grantedAt = clock();
+			return permit;
 		}
-		BlockingWaiter waiter = new BlockingWaiter(thread);
-		this.table.arrive(key, waiter, wait == null || !wait.isZero());
+		return queue(permit, wait, start, thread);
+	}
+
+	/** The slow path, kept apart so that the fast one stays small enough to be inlined. */
+	private MutexPermit queue(MutexPermit permit, Duration wait, long start, Thread thread)
+			throws InterruptedException {
+		String key = permit.getKey();
+		BlockingWaiter waiter = new BlockingWaiter(permit, thread);
+		this.table.arrive(waiter, wait == null || !wait.isZero());
 		if (!waiter.granted && waiter.queued) {
 			Long deadline = (wait != null) ? System.nanoTime() + wait.toNanos() : null;
 			try {
@@ -202,11 +211,14 @@ public final class KeyedMutexPool {
 			}
 		}
 		observeWait(waiter.granted ? Outcome.ACQUIRED : Outcome.TIMEOUT, start);
-		return waiter.granted ? new MutexPermit(this, key, waiter.owner, clock()) : null;
+		if (!waiter.granted) {
+			return null;
+		}
+		permit.grantedAt = clock();
+		return permit;
 	}
 
-	void release(String key, Object owner, long grantedAt) {
-		this.table.release(key, owner);
+	void observeHeld(long grantedAt) {
 		if (this.observer != MutexObserver.NONE) {
 			this.observer.held(this.name, clock() - grantedAt);
 		}

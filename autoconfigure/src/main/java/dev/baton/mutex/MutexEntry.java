@@ -18,9 +18,9 @@ final class MutexEntry {
 	/** Waiters in arrival order; created on the first contention only. */
 	private ArrayDeque<Waiter> waiters;
 
-	MutexEntry(Object owner, int holds) {
+	MutexEntry(Object owner) {
 		this.owner = owner;
-		this.holds = holds;
+		this.holds = 1;
 	}
 
 	void enqueue(Waiter waiter) {
@@ -48,7 +48,7 @@ final class MutexEntry {
 	void grant(Waiter waiter) {
 		this.owner = waiter.owner;
 		this.holds = 1;
-		waiter.granted = true;
+		waiter.grantInMap();
 	}
 
 	boolean idle() {

@@ -6,19 +6,19 @@ import org.springframework.util.Assert;
 
 /**
  * The lock-free fast path of {@link MutexTable}: a fixed array of slots, each key hashed to one.
- * A slot holds one of three immutable values, and every change of a slot is one
- * compare-and-set of it:
+ * A slot holds one of three values, and every change of a slot is one compare-and-set of it:
  * <ul>
  * <li>{@code null}: no key of the slot is held or waited for;</li>
- * <li>{@link Direct}: that one key is held by that owner, nobody waits for it, and the map has
- * no entry for any key of the slot;</li>
- * <li>{@link Shared}: the map has that many entries for keys of the slot, and every key of the
+ * <li>a {@link MutexPermit}: its key is held once, by that permit, nobody waits for it, and the
+ * map has no entry for any key of the slot;</li>
+ * <li>a {@link Shared}: the map has that many entries for keys of the slot, and every key of the
  * slot goes through the map.</li>
  * </ul>
- * Values are never reused (every change installs a new object), so a successful
- * compare-and-set proves the slot did not change since it was read: there is no ABA. The
- * {@code Shared} counts are changed only inside the map's {@code compute} for the key whose
- * entry is created or removed, which keeps "the map has entries for slot s" and "slot s is
+ * A permit enters a slot only when it is created, and a {@code Shared} is always a new object,
+ * so a value never comes back once it left: a successful compare-and-set proves the slot did
+ * not change since it was read (no ABA), and taking a permit out of its slot succeeds once. The
+ * {@code Shared} counts change only inside the map's {@code compute} for the key whose entry is
+ * created or removed, which keeps "the map has entries for slot s" and "slot s is
  * {@code Shared}" true together.
  */
 final class MutexSlots {
@@ -39,54 +39,35 @@ final class MutexSlots {
 	}
 
 	/**
-	 * Takes the key, or takes it again, without the map.
-	 * @return {@code null} when held now; otherwise the slot's value that stands in the way (a
-	 * {@link Direct} of another key or owner, or a {@link Shared})
+	 * Puts the permit in the slot if it is free.
+	 * @return {@code null} when held now; otherwise the slot's value that stands in the way (the
+	 * permit of a direct holder, perhaps of the same key and owner, or a {@link Shared})
 	 */
-	Object take(int index, String key, Object owner) {
-		for (;;) {
-			Object slot = this.slots.get(index);
-			if (slot == null) {
-				if (this.slots.compareAndSet(index, null, new Direct(key, owner, 1))) {
-					return null;
-				}
-			}
-			else if (slot instanceof Direct direct && direct.isHeldBy(key, owner)) {
-				if (this.slots.compareAndSet(index, direct, new Direct(key, owner, direct.holds() + 1))) {
-					return null;
-				}
-			}
-			else {
-				return slot;
-			}
+	Object take(int index, MutexPermit permit) {
+		Object slot;
+		do {
+			slot = this.slots.get(index);
 		}
+		while (slot == null && !this.slots.compareAndSet(index, null, permit));
+		return slot;
 	}
 
 	/**
-	 * Gives back one hold taken by {@link #take}. Returns {@code false} when the hold is not
-	 * here: it was moved into the map (by {@link #share}, under the key's bin lock, so a
-	 * release through the map that waits for that lock finds it).
+	 * Takes the permit out of its slot. Returns {@code false} when it is not there: released
+	 * already, or moved into the map by {@link #share} (under the key's bin lock, so a release
+	 * through the map, which waits for that lock, finds it).
 	 */
-	boolean giveBack(int index, String key, Object owner) {
-		for (;;) {
-			Object slot = this.slots.get(index);
-			if (!(slot instanceof Direct direct) || !direct.isHeldBy(key, owner)) {
-				return false;
-			}
-			Object next = (direct.holds() == 1) ? null : new Direct(key, owner, direct.holds() - 1);
-			if (this.slots.compareAndSet(index, direct, next)) {
-				return true;
-			}
-		}
+	boolean giveBack(int index, MutexPermit permit) {
+		return this.slots.compareAndSet(index, permit, null);
 	}
 
 	/**
 	 * Turns a direct hold into the first of the slot's map entries; to be called inside the map's
-	 * {@code compute} for {@code direct.key()}, which then installs the entry. Fails, and the
-	 * caller installs nothing, when the holder released or re-entered meanwhile.
+	 * {@code compute} for the holder's key, which then installs the entry. Fails, and the caller
+	 * installs nothing, when the holder released meanwhile.
 	 */
-	boolean share(int index, Direct direct) {
-		return this.slots.compareAndSet(index, direct, new Shared(1));
+	boolean share(int index, MutexPermit holder) {
+		return this.slots.compareAndSet(index, holder, new Shared(1));
 	}
 
 	/**
@@ -97,7 +78,7 @@ final class MutexSlots {
 	boolean join(int index) {
 		for (;;) {
 			Object slot = this.slots.get(index);
-			if (slot instanceof Direct) {
+			if (slot instanceof MutexPermit) {
 				return false;
 			}
 			Shared next = new Shared((slot != null) ? ((Shared) slot).entries() + 1 : 1);
@@ -126,20 +107,11 @@ final class MutexSlots {
 	int directHolds() {
 		int held = 0;
 		for (int i = 0; i < this.slots.length(); i++) {
-			if (this.slots.get(i) instanceof Direct) {
+			if (this.slots.get(i) instanceof MutexPermit) {
 				held++;
 			}
 		}
 		return held;
-	}
-
-	/** One key held by one owner {@code holds} times, with nobody waiting. */
-	record Direct(String key, Object owner, int holds) {
-
-		boolean isHeldBy(String key, Object owner) {
-			return this.owner == owner && this.key.equals(key);
-		}
-
 	}
 
 	/** The map has {@code entries} entries for keys of the slot. */

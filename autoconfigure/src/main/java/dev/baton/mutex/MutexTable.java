@@ -42,27 +42,29 @@ final class MutexTable {
 		return this.entries.size() + this.slots.directHolds();
 	}
 
-	/** Takes the key at once if it is free or the owner's own, without the map; no waiting. */
-	boolean tryTake(String key, Object owner) {
-		return this.slots.take(this.slots.index(key), key, owner) == null;
+	/** Takes the permit's key at once if nobody holds or waits for any key of its slot; never waits. */
+	boolean tryTake(MutexPermit permit) {
+		return this.slots.take(this.slots.index(permit.getKey()), permit) == null;
 	}
 
 	/** Grants the mutex to the waiter at once if it can; otherwise queues it if asked to. */
-	void arrive(String key, Waiter waiter, boolean queue) {
+	void arrive(Waiter waiter, boolean queue) {
+		String key = waiter.permit.getKey();
 		int slot = this.slots.index(key);
 		while (!waiter.abandoned()) {
-			Object blocker = this.slots.take(slot, key, waiter.owner);
+			Object blocker = this.slots.take(slot, waiter.permit);
 			if (blocker == null) {
 				waiter.granted = true;
 				return;
 			}
-			if (blocker instanceof MutexSlots.Direct direct) {
-				if (!queue && direct.key().equals(key)) {
+			if (blocker instanceof MutexPermit holder) {
+				if (!queue && holder.owner != waiter.owner && holder.getKey().equals(key)) {
 					return;
 				}
-				share(slot, direct);
+				// Another owner of the key, another key of the slot, or re-entry: all go through the map.
+				share(slot, holder);
 			}
-			else if (arriveShared(slot, key, waiter, queue)) {
+			else if (arriveInMap(slot, key, waiter, queue)) {
 				return;
 			}
 		}
@@ -71,16 +73,21 @@ final class MutexTable {
 	/**
 	 * Moves a direct holder into the map. The slot's compare-and-set runs under the holder key's
 	 * bin lock, so the holder's release, which sees the slot changed and goes to the map, waits
-	 * for that lock and finds its entry. A slot of the Direct state has no map entries, so there is
-	 * none for the key yet.
+	 * for that lock and finds its entry. While the slot held the permit the map had no entry for
+	 * a key of the slot, so there is none for the key yet.
 	 */
-	private void share(int slot, MutexSlots.Direct direct) {
-		this.entries.compute(direct.key(),
-				(k, entry) -> this.slots.share(slot, direct) ? new MutexEntry(direct.owner(), direct.holds()) : entry);
+	private void share(int slot, MutexPermit holder) {
+		this.entries.compute(holder.getKey(), (k, entry) -> {
+			if (!this.slots.share(slot, holder)) {
+				return entry;
+			}
+			holder.inMap = true;
+			return new MutexEntry(holder.owner);
+		});
 	}
 
 	/** Returns {@code false} when a key of the slot is held directly and must be moved first. */
-	private boolean arriveShared(int slot, String key, Waiter waiter, boolean queue) {
+	private boolean arriveInMap(int slot, String key, Waiter waiter, boolean queue) {
 		MutexEntry result = this.entries.compute(key, (k, entry) -> {
 			if (waiter.abandoned()) {
 				return entry;
@@ -89,12 +96,12 @@ final class MutexTable {
 				if (!this.slots.join(slot)) {
 					return null;
 				}
-				waiter.granted = true;
-				return new MutexEntry(waiter.owner, 1);
+				waiter.grantInMap();
+				return new MutexEntry(waiter.owner);
 			}
 			if (entry.owner == waiter.owner) {
 				entry.holds++;
-				waiter.granted = true;
+				waiter.grantInMap();
 			}
 			else if (entry.owner == null) {
 				// Only after a non-fair release: barging in is what non-fair allows.
@@ -108,18 +115,26 @@ final class MutexTable {
 		return result != null || waiter.abandoned();
 	}
 
-	/** Gives back one hold; the last one hands the mutex on or removes the entry. */
-	void release(String key, Object owner) {
-		int slot = this.slots.index(key);
-		if (!this.slots.giveBack(slot, key, owner)) {
-			releaseShared(slot, key, owner);
-		}
+	/** Takes a direct hold out of its slot; {@code false} if it is not there (see {@link MutexPermit#release()}). */
+	boolean giveBack(MutexPermit permit) {
+		return this.slots.giveBack(this.slots.index(permit.getKey()), permit);
 	}
 
-	private void releaseShared(int slot, String key, Object owner) {
+	/**
+	 * Gives back one hold kept in the map, unless it was released already; the last hold hands
+	 * the mutex on or removes the entry. Returns whether this call released it.
+	 */
+	boolean releaseInMap(MutexPermit permit) {
+		String key = permit.getKey();
+		int slot = this.slots.index(key);
 		Waiter[] next = new Waiter[1];
+		boolean[] released = new boolean[1];
 		this.entries.compute(key, (k, entry) -> {
-			if (entry == null || entry.owner != owner) {
+			if (!permit.markReleased()) {
+				return entry;
+			}
+			released[0] = true;
+			if (entry == null || entry.owner != permit.owner) {
 				throw new IllegalStateException("The keyed mutex on key '" + key + "' is not held by this permit");
 			}
 			if (--entry.holds > 0) {
@@ -140,6 +155,7 @@ final class MutexTable {
 		if (next[0] != null) {
 			wake(next[0]);
 		}
+		return released[0];
 	}
 
 	/**
