@@ -15,6 +15,12 @@ final class BlockingWaiter extends Waiter {
 	}
 
 	@Override
+	boolean awake() {
+		// Cleared before the retry, so a true here means the retry is still to come.
+		return this.signalled;
+	}
+
+	@Override
 	void wake() {
 		this.signalled = true;
 		LockSupport.unpark(this.thread);

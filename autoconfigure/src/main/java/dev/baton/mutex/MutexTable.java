@@ -149,6 +149,9 @@ final class MutexTable {
 			}
 			else {
 				entry.owner = null;
+				if (next[0].awake()) {
+					next[0] = null;
+				}
 			}
 			return entry;
 		});

@@ -38,6 +38,14 @@ abstract class Waiter {
 	}
 
 	/**
+	 * Whether a wake-up is still pending: this waiter was woken and has not yet retried. Its
+	 * retry comes after the caller's transition, so waking it again would only cost a system call.
+	 */
+	boolean awake() {
+		return false;
+	}
+
+	/**
 	 * Called outside any lock after this waiter was granted the mutex (fair) or after the
 	 * mutex fell free with this waiter first in line (non-fair: the waiter must retry).
 	 */
