@@ -12,8 +12,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * A subscriber waiting for a key's mutex: a queued callback, not a parked thread. Exactly one
  * of three things settles it: the grant (the permit is emitted), the wait running out (empty)
- * or the subscriber cancelling. If the grant races with one of the others, the loser's side
- * sees the grant under the table's lock and releases the mutex, so nothing is left held.
+ * or the subscriber cancelling. If the grant races with one of the others, both sides may see
+ * the grant (the giving-up side in the table, the granting side in its failed delivery) and
+ * release the permit, which releases only once, so nothing is left held.
  */
 final class AsyncWaiter extends Waiter {
 
@@ -40,10 +41,8 @@ final class AsyncWaiter extends Waiter {
 
 	private volatile Disposable timer;
 
-	private volatile MutexPermit permit;
-
 	AsyncWaiter(KeyedMutexPool pool, String key, Duration wait, MonoSink<MutexPermit> sink) {
-		super(null);
+		super(new MutexPermit(pool, key, null));
 		this.pool = pool;
 		this.key = key;
 		this.wait = wait;
@@ -53,7 +52,7 @@ final class AsyncWaiter extends Waiter {
 
 	void start() {
 		this.sink.onCancel(() -> giveUp(Outcome.CANCELLED));
-		this.pool.table().arrive(this.key, this, !this.wait.isZero());
+		this.pool.table().arrive(this, !this.wait.isZero());
 		if (this.granted) {
 			deliver();
 		}
@@ -82,11 +81,14 @@ final class AsyncWaiter extends Waiter {
 	}
 
 	private void deliver() {
-		this.permit = new MutexPermit(this.pool, this.key, this.owner, this.pool.clock());
+		this.permit.grantedAt = this.pool.clock();
 		if (STATE.compareAndSet(this, WAITING, DELIVERED)) {
 			cancelTimer();
 			this.pool.observeWait(Outcome.ACQUIRED, this.start);
 			this.sink.success(this.permit);
+		}
+		else if (this.state == ABANDONED) {
+			this.permit.release();
 		}
 	}
 
@@ -101,7 +103,7 @@ final class AsyncWaiter extends Waiter {
 		}
 		cancelTimer();
 		if (this.pool.table().abandon(this.key, this)) {
-			this.pool.table().release(this.key, this.owner);
+			this.permit.release();
 		}
 		this.pool.observeWait(outcome, this.start);
 		if (outcome == Outcome.TIMEOUT) {

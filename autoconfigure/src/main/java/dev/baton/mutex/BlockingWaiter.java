@@ -9,9 +9,15 @@ final class BlockingWaiter extends Waiter {
 
 	private volatile boolean signalled;
 
-	BlockingWaiter(Thread thread) {
-		super(thread);
+	BlockingWaiter(MutexPermit permit, Thread thread) {
+		super(permit);
 		this.thread = thread;
+	}
+
+	@Override
+	boolean awake() {
+		// Cleared before the retry, so a true here means the retry is still to come.
+		return this.signalled;
 	}
 
 	@Override
@@ -45,7 +51,7 @@ final class BlockingWaiter extends Waiter {
 			}
 			if (Thread.interrupted()) {
 				if (table.abandon(key, this)) {
-					table.release(key, this.owner);
+					this.permit.release();
 				}
 				throw new InterruptedException();
 			}

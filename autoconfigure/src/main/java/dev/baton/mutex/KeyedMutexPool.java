@@ -33,6 +33,12 @@ public final class KeyedMutexPool {
 	/** The name of a pool that was not given one. */
 	public static final String DEFAULT_NAME = "keyed-mutex";
 
+	/**
+	 * Slots of the lock-free fast path: keys hashed to different slots never meet there, so this
+	 * is many times the keys a service holds at once, and costs 16 KB.
+	 */
+	static final int DEFAULT_SLOTS = 4_096;
+
 	private final MutexTable table;
 
 	private final String name;
@@ -49,7 +55,12 @@ public final class KeyedMutexPool {
 	 * @param observer hears wait and hold times (see {@link MutexObserver#NONE})
 	 */
 	public KeyedMutexPool(boolean fair, MutexObserver observer) {
-		this(new MutexTable(fair), DEFAULT_NAME, observer);
+		this(fair, observer, DEFAULT_SLOTS);
+	}
+
+	/** With {@code slots} fast-path slots (a power of two); tests use one or two to force collisions. */
+	KeyedMutexPool(boolean fair, MutexObserver observer, int slots) {
+		this(new MutexTable(fair, slots), DEFAULT_NAME, observer);
 	}
 
 	private KeyedMutexPool(MutexTable table, String name, MutexObserver observer) {
@@ -117,14 +128,18 @@ public final class KeyedMutexPool {
 	 * @throws BatonException if the thread was interrupted while waiting (its flag is set again)
 	 */
 	public <T> T withMutex(String key, Duration wait, Supplier<T> action) {
+		Assert.isTrue(!wait.isNegative(), "wait must not be negative");
 		MutexPermit permit;
 		try {
-			permit = tryLock(key, wait).orElseThrow(() -> new MutexTimeoutException(this.name, key, wait));
+			permit = acquire(key, wait);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new BatonException("Interrupted while waiting for keyed mutex '" + this.name + "' on key '" + key + "'",
 					ex);
+		}
+		if (permit == null) {
+			throw new MutexTimeoutException(this.name, key, wait);
 		}
 		try (permit) {
 			return action.get();
@@ -169,8 +184,22 @@ public final class KeyedMutexPool {
 			throw new InterruptedException();
 		}
 		long start = clock();
-		BlockingWaiter waiter = new BlockingWaiter(Thread.currentThread());
-		this.table.arrive(key, waiter, wait == null || !wait.isZero());
+		Thread thread = Thread.currentThread();
+		MutexPermit permit = new MutexPermit(this, key, thread);
+		if (this.table.tryTake(permit)) {
+			observeWait(Outcome.ACQUIRED, start);
+			permit.grantedAt = clock();
+			return permit;
+		}
+		return queue(permit, wait, start, thread);
+	}
+
+	/** The slow path, kept apart so that the fast one stays small enough to be inlined. */
+	private MutexPermit queue(MutexPermit permit, Duration wait, long start, Thread thread)
+			throws InterruptedException {
+		String key = permit.getKey();
+		BlockingWaiter waiter = new BlockingWaiter(permit, thread);
+		this.table.arrive(waiter, wait == null || !wait.isZero());
 		if (!waiter.granted && waiter.queued) {
 			Long deadline = (wait != null) ? System.nanoTime() + wait.toNanos() : null;
 			try {
@@ -182,11 +211,14 @@ public final class KeyedMutexPool {
 			}
 		}
 		observeWait(waiter.granted ? Outcome.ACQUIRED : Outcome.TIMEOUT, start);
-		return waiter.granted ? new MutexPermit(this, key, waiter.owner, clock()) : null;
+		if (!waiter.granted) {
+			return null;
+		}
+		permit.grantedAt = clock();
+		return permit;
 	}
 
-	void release(String key, Object owner, long grantedAt) {
-		this.table.release(key, owner);
+	void observeHeld(long grantedAt) {
 		if (this.observer != MutexObserver.NONE) {
 			this.observer.held(this.name, clock() - grantedAt);
 		}

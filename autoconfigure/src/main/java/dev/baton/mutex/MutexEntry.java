@@ -48,7 +48,7 @@ final class MutexEntry {
 	void grant(Waiter waiter) {
 		this.owner = waiter.owner;
 		this.holds = 1;
-		waiter.granted = true;
+		waiter.grantInMap();
 	}
 
 	boolean idle() {

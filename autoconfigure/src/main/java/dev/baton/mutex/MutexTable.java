@@ -7,11 +7,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keys' mutexes and every transition between their states. Each transition runs inside
- * {@link ConcurrentHashMap#compute} for its key, so it is atomic with the creation and
- * removal of the key's entry: there is no window in which two callers could see two different
- * entries for one key, and no reference count kept outside that lock. Waking a waiter happens
- * after the transition, outside the lock.
+ * The keys' mutexes and every transition between their states. A key held by one owner with
+ * nobody waiting lives in a {@link MutexSlots} slot, taken and released with one
+ * compare-and-set each. As soon as a second party arrives (another owner of the key, or another
+ * key of the same slot), the holder is moved into the map, where every transition runs inside
+ * {@link ConcurrentHashMap#compute} for its key, atomic with the creation and removal of the
+ * key's entry: there is no window in which two callers could see two different entries for one
+ * key, and no reference count kept outside that lock. Waking a waiter happens after the
+ * transition, outside the lock.
  */
 final class MutexTable {
 
@@ -22,10 +25,13 @@ final class MutexTable {
 
 	private final ConcurrentHashMap<String, MutexEntry> entries = new ConcurrentHashMap<>();
 
+	private final MutexSlots slots;
+
 	private final boolean fair;
 
-	MutexTable(boolean fair) {
+	MutexTable(boolean fair, int slots) {
 		this.fair = fair;
+		this.slots = new MutexSlots(slots);
 	}
 
 	boolean isFair() {
@@ -33,27 +39,69 @@ final class MutexTable {
 	}
 
 	int size() {
-		return this.entries.size();
+		return this.entries.size() + this.slots.directHolds();
+	}
+
+	/** Takes the permit's key at once if nobody holds or waits for any key of its slot; never waits. */
+	boolean tryTake(MutexPermit permit) {
+		return this.slots.take(this.slots.index(permit.getKey()), permit) == null;
 	}
 
 	/** Grants the mutex to the waiter at once if it can; otherwise queues it if asked to. */
-	void arrive(String key, Waiter waiter, boolean queue) {
-		// Uncontended fast path: inserting into an empty bin is one CAS, no bin lock.
-		if (!waiter.abandoned() && this.entries.putIfAbsent(key, new MutexEntry(waiter.owner)) == null) {
-			waiter.granted = true;
-			return;
+	void arrive(Waiter waiter, boolean queue) {
+		String key = waiter.permit.getKey();
+		int slot = this.slots.index(key);
+		while (!waiter.abandoned()) {
+			Object blocker = this.slots.take(slot, waiter.permit);
+			if (blocker == null) {
+				waiter.granted = true;
+				return;
+			}
+			if (blocker instanceof MutexPermit holder) {
+				if (!queue && holder.owner != waiter.owner && holder.getKey().equals(key)) {
+					return;
+				}
+				// Another owner of the key, another key of the slot, or re-entry: all go through the map.
+				share(slot, holder);
+			}
+			else if (arriveInMap(slot, key, waiter, queue)) {
+				return;
+			}
 		}
-		this.entries.compute(key, (k, entry) -> {
+	}
+
+	/**
+	 * Moves a direct holder into the map. The slot's compare-and-set runs under the holder key's
+	 * bin lock, so the holder's release, which sees the slot changed and goes to the map, waits
+	 * for that lock and finds its entry. While the slot held the permit the map had no entry for
+	 * a key of the slot, so there is none for the key yet.
+	 */
+	private void share(int slot, MutexPermit holder) {
+		this.entries.compute(holder.getKey(), (k, entry) -> {
+			if (!this.slots.share(slot, holder)) {
+				return entry;
+			}
+			holder.inMap = true;
+			return new MutexEntry(holder.owner);
+		});
+	}
+
+	/** Returns {@code false} when a key of the slot is held directly and must be moved first. */
+	private boolean arriveInMap(int slot, String key, Waiter waiter, boolean queue) {
+		MutexEntry result = this.entries.compute(key, (k, entry) -> {
 			if (waiter.abandoned()) {
 				return entry;
 			}
 			if (entry == null) {
-				waiter.granted = true;
+				if (!this.slots.join(slot)) {
+					return null;
+				}
+				waiter.grantInMap();
 				return new MutexEntry(waiter.owner);
 			}
 			if (entry.owner == waiter.owner) {
 				entry.holds++;
-				waiter.granted = true;
+				waiter.grantInMap();
 			}
 			else if (entry.owner == null) {
 				// Only after a non-fair release: barging in is what non-fair allows.
@@ -64,13 +112,29 @@ final class MutexTable {
 			}
 			return entry;
 		});
+		return result != null || waiter.abandoned();
 	}
 
-	/** Gives back one hold; the last one hands the mutex on or removes the entry. */
-	void release(String key, Object owner) {
+	/** Takes a direct hold out of its slot; {@code false} if it is not there (see {@link MutexPermit#release()}). */
+	boolean giveBack(MutexPermit permit) {
+		return this.slots.giveBack(this.slots.index(permit.getKey()), permit);
+	}
+
+	/**
+	 * Gives back one hold kept in the map, unless it was released already; the last hold hands
+	 * the mutex on or removes the entry. Returns whether this call released it.
+	 */
+	boolean releaseInMap(MutexPermit permit) {
+		String key = permit.getKey();
+		int slot = this.slots.index(key);
 		Waiter[] next = new Waiter[1];
+		boolean[] released = new boolean[1];
 		this.entries.compute(key, (k, entry) -> {
-			if (entry == null || entry.owner != owner) {
+			if (!permit.markReleased()) {
+				return entry;
+			}
+			released[0] = true;
+			if (entry == null || entry.owner != permit.owner) {
 				throw new IllegalStateException("The keyed mutex on key '" + key + "' is not held by this permit");
 			}
 			if (--entry.holds > 0) {
@@ -78,19 +142,23 @@ final class MutexTable {
 			}
 			next[0] = this.fair ? entry.pollFirst() : entry.first();
 			if (next[0] == null) {
-				return null;
+				return removed(slot);
 			}
 			if (this.fair) {
 				entry.grant(next[0]);
 			}
 			else {
 				entry.owner = null;
+				if (next[0].awake()) {
+					next[0] = null;
+				}
 			}
 			return entry;
 		});
 		if (next[0] != null) {
 			wake(next[0]);
 		}
+		return released[0];
 	}
 
 	/**
@@ -98,6 +166,7 @@ final class MutexTable {
 	 * could leave the queue; the caller then holds it and must release it.
 	 */
 	boolean abandon(String key, Waiter waiter) {
+		int slot = this.slots.index(key);
 		this.entries.compute(key, (k, entry) -> {
 			if (entry == null || waiter.granted) {
 				return entry;
@@ -107,7 +176,7 @@ final class MutexTable {
 				// A non-fair release may have woken this waiter: pass the wake-up on.
 				waiter.passOn = entry.first();
 			}
-			return entry.idle() ? null : entry;
+			return entry.idle() ? removed(slot) : entry;
 		});
 		if (waiter.passOn != null) {
 			wake(waiter.passOn);
@@ -124,6 +193,12 @@ final class MutexTable {
 			}
 			return entry;
 		});
+	}
+
+	/** Inside the compute that removes a key's entry: the slot counts one entry fewer. */
+	private MutexEntry removed(int slot) {
+		this.slots.leave(slot);
+		return null;
 	}
 
 	/**

@@ -6,7 +6,10 @@ package dev.baton.mutex;
  */
 abstract class Waiter {
 
-	/** Who holds the mutex once granted: the thread, or this waiter for reactive callers. */
+	/** The hold this waiter asks for. */
+	final MutexPermit permit;
+
+	/** Who holds the mutex once granted: the thread, or the permit for reactive callers. */
 	final Object owner;
 
 	/** Set under the bin lock when the mutex is this waiter's; read by the waiting side. */
@@ -18,16 +21,27 @@ abstract class Waiter {
 	/** A waiter to wake after this one left the queue of a free mutex (non-fair hand-on). */
 	Waiter passOn;
 
-	/**
-	 * @param owner the holder-to-be, or {@code null} for the waiter itself (reactive callers
-	 * have no thread that could identify them)
-	 */
-	Waiter(Object owner) {
-		this.owner = (owner != null) ? owner : this;
+	Waiter(MutexPermit permit) {
+		this.permit = permit;
+		this.owner = permit.owner;
+	}
+
+	/** Under the key's bin lock: the mutex is this waiter's, as an entry of the map. */
+	void grantInMap() {
+		this.permit.inMap = true;
+		this.granted = true;
 	}
 
 	/** Whether the waiting side has given up; such a waiter is never queued nor granted afresh. */
 	boolean abandoned() {
+		return false;
+	}
+
+	/**
+	 * Whether a wake-up is still pending: this waiter was woken and has not yet retried. Its
+	 * retry comes after the caller's transition, so waking it again would only cost a system call.
+	 */
+	boolean awake() {
 		return false;
 	}
 

@@ -18,8 +18,9 @@ import dev.baton.mutex.MutexPermit;
 
 /**
  * Baton's {@link KeyedMutexPool} against Guava's {@code Striped<Lock>} and a never-cleaned
- * {@code ConcurrentHashMap<String, ReentrantLock>} (non-fair, "the map", which the ratios
- * compare with; and fair, to show what strict FIFO costs any lock), in the same run: lock/unlock throughput
+ * {@code ConcurrentHashMap<String, ReentrantLock>}, fair and non-fair, in the same run. Ratios
+ * compare like with like: each implementation with the map of the same fairness (Striped's
+ * locks are non-fair), since strict FIFO costs any lock. Lock/unlock throughput
  * uncontended (one thread cycling over 1,024 keys) and on 8 hot keys with 16 threads, then
  * what stays behind after 1,000,000 distinct keys. A plain {@code System.nanoTime()} harness:
  * a warm-up round, then the median of measured rounds. Each critical section increments a
@@ -54,10 +55,12 @@ public final class MutexBenchmark {
 			uncontended[i] = median(subjects.get(i), spread, 1, roundMillis);
 			contended[i] = median(subjects.get(i), hot, HOT_THREADS, roundMillis);
 		}
-		System.out.printf(Locale.ROOT, "%n| Implementation | Uncontended ops/s | vs map | 8 hot keys, 16 threads ops/s | vs map"
-				+ " | Entries after 1,000,000 keys | Retained heap |%n|---|---:|---:|---:|---:|---:|---:|%n");
-		int map = subjects.size() - 1;
+		System.out.printf(Locale.ROOT,
+				"%n| Implementation | Uncontended ops/s | vs map of same fairness | 8 hot keys, 16 threads ops/s"
+						+ " | vs map of same fairness | Entries after 1,000,000 keys | Retained heap |"
+						+ "%n|---|---:|---:|---:|---:|---:|---:|%n");
 		for (int i = 0; i < subjects.size(); i++) {
+			int map = sameFairnessMap(subjects, subjects.get(i).fair());
 			Retained retained = retainedAfterDistinctKeys(subjects.get(i).fresh());
 			System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f× | %,.0f | %.2f× | %,d | %.1f MB |%n", subjects.get(i).name(),
 					uncontended[i], uncontended[i] / uncontended[map], contended[i], contended[i] / contended[map],
@@ -65,6 +68,15 @@ public final class MutexBenchmark {
 		}
 		System.out.printf(Locale.ROOT, "%nJava %s, %d CPUs, %d ms rounds, median of %d after one warm-up round.%n",
 				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), roundMillis, ROUNDS);
+	}
+
+	private static int sameFairnessMap(List<Subject> subjects, boolean fair) {
+		for (int i = 0; i < subjects.size(); i++) {
+			if (subjects.get(i) instanceof NeverCleanedMap && subjects.get(i).fair() == fair) {
+				return i;
+			}
+		}
+		throw new IllegalStateException("No map with fair=" + fair);
 	}
 
 	private static double median(Subject subject, String[] keys, int threads, long roundMillis) throws Exception {
@@ -153,6 +165,8 @@ public final class MutexBenchmark {
 
 		abstract String name();
 
+		abstract boolean fair();
+
 		abstract void run(String key);
 
 		abstract long entries();
@@ -189,6 +203,11 @@ public final class MutexBenchmark {
 		}
 
 		@Override
+		boolean fair() {
+			return this.fair;
+		}
+
+		@Override
 		void run(String key) {
 			try (MutexPermit permit = this.pool.lock(key)) {
 				this.counter++;
@@ -218,7 +237,12 @@ public final class MutexBenchmark {
 
 		@Override
 		String name() {
-			return "Guava Striped<Lock> (" + STRIPES + " stripes)";
+			return "Guava Striped<Lock> (" + STRIPES + " stripes, non-fair)";
+		}
+
+		@Override
+		boolean fair() {
+			return false;
 		}
 
 		@Override
@@ -250,8 +274,13 @@ public final class MutexBenchmark {
 
 		@Override
 		String name() {
-			return "ConcurrentHashMap<String, ReentrantLock" + (this.fair ? "(fair)" : "") + ">, never cleaned"
-					+ (this.fair ? "" : " (the \"map\")");
+			return "ConcurrentHashMap<String, ReentrantLock" + (this.fair ? "(true)" : "") + ">, never cleaned ("
+					+ (this.fair ? "fair" : "non-fair") + ")";
+		}
+
+		@Override
+		boolean fair() {
+			return this.fair;
 		}
 
 		@Override
