@@ -97,11 +97,13 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 			return Mono.empty();
 		}
 		long deadline = startNanos + wait.toNanos();
-		Mono<Void> local = granted.isDone() ? Mono.empty()
+		Mono<Void> storeLease = Mono.defer(() -> ensureLease(state, owner, lease, deadline, startNanos));
+		// Granted at once (the common case): no local wait to compose with.
+		Mono<Void> held = granted.isDone() ? storeLease
 				: DeadlineTimer.within(Mono.fromFuture(granted, true), remaining(deadline))
-					.onErrorMap(TimeoutException.class,
-							(ex) -> new LockAcquisitionException(key, elapsed(startNanos)));
-		return local.then(Mono.defer(() -> ensureLease(state, owner, lease, deadline, startNanos)))
+					.onErrorMap(TimeoutException.class, (ex) -> new LockAcquisitionException(key, elapsed(startNanos)))
+					.then(storeLease);
+		return held
 			.doOnSuccess((ignored) -> this.active.incrementAndGet())
 			.doOnError((ex) -> giveUp(state, owner, granted))
 			.doOnCancel(() -> giveUp(state, owner, granted));
@@ -218,7 +220,8 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	}
 
 	private void startWatchdog(String key, Lease lease) {
-		Duration period = lease.renewalLease.dividedBy(3);
+		// Not Duration.dividedBy: it divides through BigDecimal, a measurable cost on every lock.
+		Duration period = Duration.ofNanos(lease.renewalLease.toNanos() / 3);
 		Duration timeout = min(period, this.options.storeTimeout());
 		lease.renewal = DeadlineTimer.every(period, () -> {
 			long start = System.nanoTime();

@@ -8,7 +8,9 @@ import java.util.function.Supplier;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * Deadlines and periodic work of Baton's hot paths, on one hashed wheel (Netty's, which Lettuce
@@ -40,14 +42,21 @@ public final class DeadlineTimer {
 	 * answered within {@code timeout}. Cancelling it cancels the deadline.
 	 */
 	public static <T> Mono<T> within(Mono<T> source, Duration timeout) {
-		Mono<Long> deadline = Mono.create((sink) -> {
-			Timeout expiry = WHEEL.newTimeout((expired) -> sink.success(0L), timeout.toNanos(), TimeUnit.NANOSECONDS);
-			sink.onCancel(expiry::cancel);
+		// Not Reactor's timeout(): its serialized multi-subscription machinery cost more per lock
+		// operation than the rest of the registry together (profiled). The sink lets only the
+		// first signal through, whichever side sends it.
+		return Mono.create((sink) -> {
+			Disposable.Swap upstream = Disposables.swap();
+			Timeout expiry = WHEEL.newTimeout((expired) -> {
+				upstream.dispose();
+				sink.error(new TimeoutException("No answer within " + timeout.toMillis() + " ms"));
+			}, timeout.toNanos(), TimeUnit.NANOSECONDS);
+			sink.onDispose(() -> {
+				expiry.cancel();
+				upstream.dispose();
+			});
+			upstream.update(source.subscribe(sink::success, sink::error, sink::success, Context.of(sink.contextView())));
 		});
-		// With a fallback, not timeout(deadline) alone: that variant names its source for the
-		// error message on every subscription, walking the operator chain reflectively.
-		return source.timeout(deadline,
-				Mono.error(() -> new TimeoutException("No answer within " + timeout.toMillis() + " ms")));
 	}
 
 	/**

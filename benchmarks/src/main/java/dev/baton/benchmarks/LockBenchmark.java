@@ -26,7 +26,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Baton's Redis lock against Redisson, Spring Integration's {@code RedisLockRegistry} and the
  * usual hand-rolled lock, on one local Redis, in one run:
  * <ol>
- * <li>uncontended lock + unlock latency, next to the PING latency of the same client;</li>
+ * <li>uncontended lock + unlock latency, next to the PING latency of the same client, the locks
+ * measured in turns so that each meets the same machine;</li>
  * <li>4 instances × 2 threads on one key, the critical section a Redis GET + SET of a counter:
  * throughput, wait percentiles, Jain's fairness index over per-thread counts, and whether the
  * counter lost an increment (exclusion broken).</li>
@@ -39,6 +40,8 @@ public final class LockBenchmark {
 	private static final int INSTANCES = 4;
 
 	private static final int THREADS_PER_INSTANCE = 2;
+
+	private static final int UNCONTENDED_ROUNDS = 20;
 
 	private LockBenchmark() {
 	}
@@ -53,15 +56,26 @@ public final class LockBenchmark {
 					Runtime.getRuntime().availableProcessors(), seconds);
 			List<Peer> peers = List.of(new BatonPeer(redis, batonOptions), new RedissonPeer(redis), new SpringIntegrationPeer(redis),
 					new HandRolledPeer(redis));
-			// Warm every client and the shared code (Lettuce, Netty) before anything is measured.
+			List<Uncontended> uncontended = new ArrayList<>();
 			for (Peer peer : peers) {
-				uncontended(peer, iterations / 2);
+				uncontended.add(new Uncontended(peer));
+			}
+			// Warm every client and the shared code (Lettuce, Netty) before anything is measured.
+			for (Uncontended lock : uncontended) {
+				lock.measure(iterations / 2, null, null);
 			}
 			ceiling(redis, 2);
 			double ceiling = ceiling(redis, seconds);
+			// Round-robin, so that every lock meets the same machine: on a shared machine the
+			// round-trip time drifts by a factor of two within a minute.
+			for (int round = 0; round < UNCONTENDED_ROUNDS; round++) {
+				for (Uncontended lock : uncontended) {
+					lock.measure(iterations / UNCONTENDED_ROUNDS, lock.locks, lock.pings);
+				}
+			}
 			List<String> latencyRows = new ArrayList<>();
-			for (Peer peer : peers) {
-				latencyRows.add(uncontended(peer, iterations));
+			for (Uncontended lock : uncontended) {
+				latencyRows.add(lock.row());
 			}
 			List<String> contentionRows = new ArrayList<>();
 			for (Peer peer : peers) {
@@ -107,29 +121,47 @@ public final class LockBenchmark {
 		template.opsForValue().set(key, Long.toString((value != null) ? Long.parseLong(value) + 1 : 1));
 	}
 
-	private static String uncontended(Peer peer, int iterations) throws Exception {
-		Contender contender = peer.instance();
-		Lock lock = contender.lock("bench:uncontended:" + peer.name());
-		for (int i = 0; i < iterations / 4; i++) {
-			lock.lock();
-			lock.unlock();
-			contender.ping();
+	/** One peer's uncontended lock + unlock, measured in slices next to the PING of its client. */
+	private static final class Uncontended {
+
+		private final Peer peer;
+
+		private final Contender contender;
+
+		private final Lock lock;
+
+		private final Samples locks = new Samples();
+
+		private final Samples pings = new Samples();
+
+		Uncontended(Peer peer) throws Exception {
+			this.peer = peer;
+			this.contender = peer.instance();
+			this.lock = this.contender.lock("bench:uncontended:" + peer.name());
 		}
-		Samples locks = new Samples();
-		Samples pings = new Samples();
-		for (int i = 0; i < iterations; i++) {
-			long start = System.nanoTime();
-			lock.lock();
-			lock.unlock();
-			locks.add(System.nanoTime() - start);
-			start = System.nanoTime();
-			contender.ping();
-			pings.add(System.nanoTime() - start);
+
+		/** Alternates a lock + unlock and a PING; records them when given where to. */
+		void measure(int iterations, Samples lockSamples, Samples pingSamples) {
+			for (int i = 0; i < iterations; i++) {
+				long start = System.nanoTime();
+				this.lock.lock();
+				this.lock.unlock();
+				long locked = System.nanoTime();
+				this.contender.ping();
+				if (lockSamples != null) {
+					lockSamples.add(locked - start);
+					pingSamples.add(System.nanoTime() - locked);
+				}
+			}
 		}
-		double p50 = locks.percentileMicros(50);
-		double ping = pings.percentileMicros(50);
-		return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f |", peer.name(), p50,
-				locks.percentileMicros(99), ping, p50 / ping);
+
+		String row() {
+			double p50 = this.locks.percentileMicros(50);
+			double ping = this.pings.percentileMicros(50);
+			return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f |", this.peer.name(), p50,
+					this.locks.percentileMicros(99), ping, p50 / ping);
+		}
+
 	}
 
 	private static String contended(Peer peer, BenchmarkRedis redis, int seconds, double ceiling) throws Exception {
