@@ -19,7 +19,8 @@ import org.springframework.util.Assert;
  * not change since it was read (no ABA), and taking a permit out of its slot succeeds once. The
  * {@code Shared} counts change only inside the map's {@code compute} for the key whose entry is
  * created or removed, which keeps "the map has entries for slot s" and "slot s is
- * {@code Shared}" true together.
+ * {@code Shared}" true together as seen from inside a key's {@code compute} (a reader outside
+ * one may see the slot change a moment before the entry does).
  */
 final class MutexSlots {
 

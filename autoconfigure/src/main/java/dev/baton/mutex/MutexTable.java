@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
  * key of the same slot), the holder is moved into the map, where every transition runs inside
  * {@link ConcurrentHashMap#compute} for its key, atomic with the creation and removal of the
  * key's entry: there is no window in which two callers could see two different entries for one
- * key, and no reference count kept outside that lock. Waking a waiter happens after the
- * transition, outside the lock.
+ * key. The one count kept across keys, a slot's {@code Shared} count of map entries, changes by
+ * compare-and-set inside the {@code compute} that creates or removes an entry, so it never
+ * drifts; read from outside (for {@link #size()}) it may be off by one while a key moves.
+ * Waking a waiter happens after the transition, outside the lock.
  */
 final class MutexTable {
 

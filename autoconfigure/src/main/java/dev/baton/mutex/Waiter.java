@@ -12,7 +12,10 @@ abstract class Waiter {
 	/** Who holds the mutex once granted: the thread, or the permit for reactive callers. */
 	final Object owner;
 
-	/** Set under the bin lock when the mutex is this waiter's; read by the waiting side. */
+	/**
+	 * Set when the mutex is this waiter's: inside the key's {@code compute}, or by the slot
+	 * fast path right after its compare-and-set; read by the waiting side.
+	 */
 	volatile boolean granted;
 
 	/** Whether {@link MutexTable#arrive} put this waiter in the key's queue. */
