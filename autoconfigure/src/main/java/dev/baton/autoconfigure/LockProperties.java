@@ -20,7 +20,7 @@ public class LockProperties {
 	 * How many times in a row a held lock may pass straight to the next waiter in the same JVM
 	 * (no Redis round trip) before it goes back to Redis so that other instances get their turn.
 	 */
-	private int handoffBudget = 8;
+	private int handoffBudget = 32;
 
 	/** What releasing a lost lock does: {@code throw} a LockLostException, or {@code log} it and count it. */
 	private OnLost onLost = OnLost.THROW;
