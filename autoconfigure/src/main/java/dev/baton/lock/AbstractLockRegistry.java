@@ -319,16 +319,11 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 			return null;
 		});
 		if (removed[0]) {
-			forgetKey(state.key);
 			Lease orphan = state.lease;
 			if (orphan != null) {
 				discard(state, orphan);
 			}
 		}
-	}
-
-	/** Hook for stores that keep per-key bookkeeping for wake-ups. */
-	void forgetKey(String key) {
 	}
 
 	private void released(String key) {

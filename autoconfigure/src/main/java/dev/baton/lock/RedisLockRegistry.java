@@ -1,8 +1,8 @@
 package dev.baton.lock;
 
-import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
+import dev.baton.redis.ScriptConnection;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -25,8 +25,6 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  */
 public final class RedisLockRegistry extends AbstractLockRegistry implements AutoCloseable {
 
-	private final RedisLockStore redisStore;
-
 	private final RedisPubSubHub ownHub;
 
 	/** A registry with default options, keys under {@code baton:lock:} and its own pub/sub connection. */
@@ -35,8 +33,7 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 	}
 
 	/**
-	 * @param connectionFactory a factory that is also a {@link org.springframework.data.redis.connection.ReactiveRedisConnectionFactory}
-	 * (Lettuce's is)
+	 * @param connectionFactory Lettuce's connection factory (scripts run on its shared connection)
 	 * @param hub the JVM's pub/sub hub, or {@code null} for one of the registry's own
 	 */
 	public RedisLockRegistry(RedisConnectionFactory connectionFactory, RedisKeyspace keyspace, RedisPubSubHub hub,
@@ -46,19 +43,9 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 
 	private RedisLockRegistry(RedisConnectionFactory connectionFactory, RedisKeyspace keyspace, RedisPubSubHub hub,
 			RedisPubSubHub ownHub, LockOptions options) {
-		this(new RedisLockStore(new ScriptConnection(connectionFactory), keyspace, (hub != null) ? hub : ownHub, false),
-				ownHub, options);
-	}
-
-	private RedisLockRegistry(RedisLockStore store, RedisPubSubHub ownHub, LockOptions options) {
-		super(store, options);
-		this.redisStore = store;
+		super(new RedisLockStore(new ScriptConnection(connectionFactory), keyspace, (hub != null) ? hub : ownHub, false),
+				options);
 		this.ownHub = ownHub;
-	}
-
-	@Override
-	void forgetKey(String key) {
-		this.redisStore.forget(key);
 	}
 
 	@Override

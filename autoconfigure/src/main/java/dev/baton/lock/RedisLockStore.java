@@ -2,13 +2,12 @@ package dev.baton.lock;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import dev.baton.redis.LuaScript;
-import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
+import dev.baton.redis.ScriptConnection;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.connection.ReturnType;
@@ -43,9 +42,6 @@ final class RedisLockStore implements LockStore {
 
 	private final String channel;
 
-	/** Redis lock key to user key, for the keys this JVM is waiting on. */
-	private final ConcurrentHashMap<String, String> userKeys = new ConcurrentHashMap<>();
-
 	/** "1": tokens never fall below the server clock, "0": tokens count up from the last one. */
 	private final String clockTokens;
 
@@ -65,20 +61,13 @@ final class RedisLockStore implements LockStore {
 
 	@Override
 	public void onRelease(Consumer<String> listener) {
-		this.hub.subscribe(this.channel, (message) -> {
-			String userKey = this.userKeys.get(message);
-			if (userKey != null) {
-				listener.accept(userKey);
-			}
-		});
+		// Releases publish the user's key itself, so nothing maps Redis keys back to it.
+		this.hub.subscribe(this.channel, listener::accept);
 	}
 
 	@Override
 	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs) {
 		String lockKey = lockKey(key);
-		if (!willWait.isZero()) {
-			this.userKeys.put(lockKey, key);
-		}
 		List<String> keys = List.of(lockKey, lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse");
 		return ACQUIRE
 			.<Long>execute(this.redis, keys,
@@ -90,7 +79,7 @@ final class RedisLockStore implements LockStore {
 	@Override
 	public Mono<Boolean> release(String key, String owner) {
 		String lockKey = lockKey(key);
-		return RELEASE.<Long>execute(this.redis, List.of(lockKey, lockKey + ":queue"), List.of(owner, this.channel))
+		return RELEASE.<Long>execute(this.redis, List.of(lockKey, lockKey + ":queue"), List.of(owner, this.channel, key))
 			.map((result) -> result >= 0);
 	}
 
@@ -104,13 +93,8 @@ final class RedisLockStore implements LockStore {
 	public Mono<Void> cancel(String key, String owner) {
 		String lockKey = lockKey(key);
 		return CANCEL
-			.execute(this.redis, List.of(lockKey, lockKey + ":queue", lockKey + ":lapse"), List.of(owner, this.channel))
+			.execute(this.redis, List.of(lockKey, lockKey + ":queue", lockKey + ":lapse"), List.of(owner, this.channel, key))
 			.then();
-	}
-
-	/** Forgets the mapping kept for wake-ups once nobody in this JVM waits on the key. */
-	void forget(String key) {
-		this.userKeys.remove(lockKey(key));
 	}
 
 	private String lockKey(String key) {

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
+import dev.baton.redis.ScriptConnection;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -19,13 +19,11 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  */
 public final class RedlockRegistry extends AbstractLockRegistry implements AutoCloseable {
 
-	private final RedlockStore redlock;
-
 	private final List<RedisPubSubHub> hubs;
 
 	/**
 	 * @param masters connection factories of at least three independent masters (not replicas
-	 * of one another), each also a reactive factory (Lettuce's is)
+	 * of one another), each a {@code LettuceConnectionFactory}
 	 * @param masterTimeout how long one master may take to answer before it counts as down
 	 */
 	public RedlockRegistry(List<? extends RedisConnectionFactory> masters, RedisKeyspace keyspace, LockOptions options,
@@ -40,7 +38,6 @@ public final class RedlockRegistry extends AbstractLockRegistry implements AutoC
 
 	private RedlockRegistry(RedlockStore store, List<RedisPubSubHub> hubs, LockOptions options) {
 		super(store, options);
-		this.redlock = store;
 		this.hubs = hubs;
 	}
 
@@ -55,11 +52,6 @@ public final class RedlockRegistry extends AbstractLockRegistry implements AutoC
 			stores.add(new RedisLockStore(new ScriptConnection(masters.get(i)), keyspace, hubs.get(i), true));
 		}
 		return new RedlockStore(stores, masterTimeout);
-	}
-
-	@Override
-	void forgetKey(String key) {
-		this.redlock.forget(key);
 	}
 
 	@Override

@@ -82,10 +82,6 @@ final class RedlockStore implements LockStore {
 		this.masters.forEach((master) -> master.onRelease(listener));
 	}
 
-	void forget(String key) {
-		this.masters.forEach((master) -> master.forget(key));
-	}
-
 	/**
 	 * Asks every master in parallel and collects the answers of those that gave one in time.
 	 * Fewer answers than a quorum is an error: no decision can be made.

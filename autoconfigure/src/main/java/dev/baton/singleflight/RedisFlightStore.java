@@ -10,8 +10,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.baton.redis.LuaScript;
-import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.RedisPubSubHub;
+import dev.baton.redis.ScriptConnection;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.connection.ReturnType;

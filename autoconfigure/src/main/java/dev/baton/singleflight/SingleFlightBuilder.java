@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
+import dev.baton.redis.ScriptConnection;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.ClassUtils;
@@ -52,7 +52,7 @@ public final class SingleFlightBuilder {
 
 	/**
 	 * Shares flights across instances through this Redis.
-	 * @param connectionFactory a factory that is also a {@code ReactiveRedisConnectionFactory} (Lettuce's is)
+	 * @param connectionFactory Lettuce's connection factory (scripts run on its shared connection)
 	 */
 	public SingleFlightBuilder redis(RedisConnectionFactory connectionFactory) {
 		this.connectionFactory = connectionFactory;

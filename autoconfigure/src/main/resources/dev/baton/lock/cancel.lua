@@ -1,16 +1,17 @@
 -- Takes a waiter that gave up out of the queue, and wakes the others if it was in their way.
 --
--- KEYS[1]  the lock hash
+-- KEYS[1]  the lock
 -- KEYS[2]  the wait queue
 -- KEYS[3]  the queue's lapse times
 -- ARGV[1]  owner token
 -- ARGV[2]  release channel
+-- ARGV[3]  the caller's key, published so that waiters need not map the lock key back to it
 --
 -- Returns 1 when the owner was queued, 0 otherwise.
 
 local removed = redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 if removed == 1 and redis.call('EXISTS', KEYS[1]) == 0 and redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('PUBLISH', ARGV[2], KEYS[1])
+  redis.call('PUBLISH', ARGV[2], ARGV[3])
 end
 return removed
