@@ -28,11 +28,11 @@ final class RedisLockStore implements LockStore {
 
 	private static final LuaScript CANCEL = LuaScript.fromClasspath("dev/baton/lock/cancel.lua", ReturnType.INTEGER);
 
-	/** A dead waiter blocks the fair queue at most this long past its next expected try. */
-	private static final Duration QUEUE_GRACE = Duration.ofSeconds(2);
+	/** A dead waiter blocks the fair queue at most this long past its next expected try, in ms. */
+	private static final String QUEUE_GRACE = millis(Duration.ofSeconds(2));
 
-	/** Fencing counters outlive their lock this long; past it, tokens continue from the server clock. */
-	private static final Duration FENCE_RETENTION = Duration.ofDays(1);
+	/** Fencing counters outlive their creation this long, in ms; past it, tokens continue from the server clock. */
+	private static final String FENCE_RETENTION = millis(Duration.ofDays(1));
 
 	private final ScriptConnection redis;
 
@@ -62,7 +62,7 @@ final class RedisLockStore implements LockStore {
 	@Override
 	public void onRelease(Consumer<String> listener) {
 		// Releases publish the user's key itself, so nothing maps Redis keys back to it.
-		this.hub.subscribe(this.channel, listener::accept);
+		this.hub.subscribe(this.channel, listener);
 	}
 
 	@Override
@@ -71,7 +71,7 @@ final class RedisLockStore implements LockStore {
 		List<String> keys = List.of(lockKey, lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse");
 		return ACQUIRE
 			.<Long>execute(this.redis, keys,
-					List.of(owner, millis(lease), millis(willWait), millis(FENCE_RETENTION), millis(QUEUE_GRACE),
+					List.of(owner, millis(lease), millis(willWait), FENCE_RETENTION, QUEUE_GRACE,
 						Integer.toString(handoffs), this.clockTokens))
 			.map(RedisLockStore::attempt);
 	}
