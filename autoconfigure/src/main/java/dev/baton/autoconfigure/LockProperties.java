@@ -19,8 +19,10 @@ public class LockProperties {
 	/**
 	 * How many times in a row a held lock may pass straight to the next waiter in the same JVM
 	 * (no Redis round trip) before it goes back to Redis so that other instances get their turn.
+	 * A waiter on another instance may wait this many sections of this one: lower it when
+	 * sections are long.
 	 */
-	private int handoffBudget = 32;
+	private int handoffBudget = 64;
 
 	/** What releasing a lost lock does: {@code throw} a LockLostException, or {@code log} it and count it. */
 	private OnLost onLost = OnLost.THROW;

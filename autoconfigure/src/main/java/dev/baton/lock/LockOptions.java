@@ -15,8 +15,8 @@ import java.time.Duration;
  */
 public record LockOptions(Duration leaseTime, int handoffBudget, boolean throwOnLost, Duration storeTimeout) {
 
-	/** 30 s lease, 32 local hand-offs, throw on a lost hold, 5 s store timeout. */
-	public static final LockOptions DEFAULTS = new LockOptions(Duration.ofSeconds(30), 32, true);
+	/** 30 s lease, 64 local hand-offs, throw on a lost hold, 5 s store timeout. */
+	public static final LockOptions DEFAULTS = new LockOptions(Duration.ofSeconds(30), 64, true);
 
 	/** Options with the default store timeout. */
 	public LockOptions(Duration leaseTime, int handoffBudget, boolean throwOnLost) {

@@ -41,7 +41,7 @@ class DistributedLockAutoConfigurationTests {
 			LockProperties properties = context.getBean(LockProperties.class);
 			assertThat(properties.getLeaseTime()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(properties.getWaitTime()).isEqualTo(Duration.ofSeconds(1));
-			assertThat(properties.getHandoffBudget()).isEqualTo(32);
+			assertThat(properties.getHandoffBudget()).isEqualTo(64);
 			DistributedLockRegistry registry = context.getBean(DistributedLockRegistry.class);
 			assertThat(registry.withLock("auto", Duration.ofSeconds(1), () -> "ran")).isEqualTo("ran");
 		});
