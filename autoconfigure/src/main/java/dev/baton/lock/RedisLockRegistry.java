@@ -43,7 +43,7 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 
 	private RedisLockRegistry(RedisConnectionFactory connectionFactory, RedisKeyspace keyspace, RedisPubSubHub hub,
 			RedisPubSubHub ownHub, LockOptions options) {
-		super(new RedisLockStore(new ScriptConnection(connectionFactory), keyspace, (hub != null) ? hub : ownHub, false),
+		super(new RedisLockStore(new ScriptConnection(connectionFactory), keyspace, (hub != null) ? hub : ownHub),
 				options);
 		this.ownHub = ownHub;
 	}

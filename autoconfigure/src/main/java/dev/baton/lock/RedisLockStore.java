@@ -31,7 +31,7 @@ final class RedisLockStore implements LockStore {
 	/** A dead waiter blocks the fair queue at most this long past its next expected try, in ms. */
 	private static final String QUEUE_GRACE = millis(Duration.ofSeconds(2));
 
-	/** Fencing counters outlive their creation this long, in ms; past it, tokens continue from the server clock. */
+	/** A fence outlives its key's last acquisition this long, in ms; past it, tokens continue from the server clock. */
 	private static final String FENCE_RETENTION = millis(Duration.ofDays(1));
 
 	private final ScriptConnection redis;
@@ -42,17 +42,10 @@ final class RedisLockStore implements LockStore {
 
 	private final String channel;
 
-	/** "1": tokens never fall below the server clock, "0": tokens count up from the last one. */
-	private final String clockTokens;
-
 	/**
 	 * @param redis the long-lived connection every script runs on
-	 * @param clockTokens whether fencing tokens follow the server clock: needed when the
-	 * tokens of several masters are compared (Redlock takes the highest of a quorum), where a
-	 * plain per-master counter would not be comparable
 	 */
-	RedisLockStore(ScriptConnection redis, RedisKeyspace keyspace, RedisPubSubHub hub, boolean clockTokens) {
-		this.clockTokens = clockTokens ? "1" : "0";
+	RedisLockStore(ScriptConnection redis, RedisKeyspace keyspace, RedisPubSubHub hub) {
 		this.redis = redis;
 		this.keyspace = keyspace;
 		this.hub = hub;
@@ -72,7 +65,7 @@ final class RedisLockStore implements LockStore {
 		return ACQUIRE
 			.<Long>execute(this.redis, keys,
 					List.of(owner, millis(lease), millis(willWait), FENCE_RETENTION, QUEUE_GRACE,
-						Integer.toString(handoffs), this.clockTokens))
+						Integer.toString(handoffs)))
 			.map(RedisLockStore::attempt);
 	}
 

@@ -7,11 +7,10 @@
 -- ARGV[1]  owner token (one per hold: the same owner asking again is a retry of one hold)
 -- ARGV[2]  lease, ms
 -- ARGV[3]  how long the caller is still willing to wait, ms (0: do not queue it)
--- ARGV[4]  how long to keep the fence, ms: it is created with this retention, not extended
+-- ARGV[4]  how long to keep the fence after the last acquisition, ms
 -- ARGV[5]  grace, ms: a queued waiter's entry lapses this long after its next expected try,
 --          so a waiter that died blocks the queue for a bounded time only
 -- ARGV[6]  how many tokens after its own the hold reserves for local hand-offs
--- ARGV[7]  "1": tokens never fall below the server clock (Redlock), "0": they count up
 --
 -- Returns  token > 0   acquired, with a fresh fencing token (or the hold's own, when its owner
 --                      asks again)
@@ -20,25 +19,18 @@
 -- One integer rather than a pair: the cheapest reply to read on the hot path.
 --
 -- Every redis.call costs the script about as much as a whole PING costs the server, so the
--- common case, a free lock with nobody queued, is kept to three of them.
+-- common case, a free lock with nobody queued, is kept to four of them.
 
 local owner = ARGV[1]
 
--- Fencing tokens: strictly increasing per key. A hold reserves its own token and ARGV[6] more
--- for the local hand-offs it may make, so the next hold's token is above all of them even if
--- this one never comes back to say how many it used (it crashed, or its lease ran out).
--- Within the fence's retention the reservation is one INCRBY. A new fence, or one whose
--- retention ran out, starts at the server clock in microseconds: above every token the old
--- one reserved unless it reserved more than one per microsecond. Redlock compares the
--- tokens of several masters, so there every token follows the clock (ARGV[7]).
+-- Fencing tokens: strictly increasing per key, and never below the server clock in
+-- microseconds, so they keep increasing even after the fence key lapsed or was evicted, and
+-- the tokens of several Redlock masters stay comparable. A hold reserves its own token and
+-- ARGV[6] more for the local hand-offs it may make, so the next hold's token is above all of
+-- them even if this one never comes back to say how many it used (it crashed, or its lease
+-- ran out). One SET ... GET both reads the last reservation and records this one.
 local function issueToken()
   local reserve = tonumber(ARGV[6])
-  if ARGV[7] == '0' then
-    local last = redis.call('INCRBY', KEYS[2], reserve + 1)
-    if last > reserve + 1 then
-      return last - reserve
-    end
-  end
   local time = redis.call('TIME')
   local token = time[1] * 1000000 + time[2]
   local last = tonumber(redis.call('SET', KEYS[2], string.format('%.0f', token + reserve), 'PX', ARGV[4], 'GET') or '0')
