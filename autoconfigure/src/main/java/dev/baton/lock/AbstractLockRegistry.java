@@ -139,8 +139,22 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		return attempt(state, storeOwner, lease, deadline, startNanos)
 			.onErrorMap((ex) -> !(ex instanceof LockException),
 					(ex) -> new LockUnavailableException(state.key, elapsed(startNanos), ex))
-			.doOnError(LockAcquisitionException.class, (ex) -> cancelQueued(queues, state.key, storeOwner))
-			.doOnCancel(() -> cancelQueued(queues, state.key, storeOwner));
+			.doOnError((ex) -> giveBack(queues, state.key, storeOwner, ex instanceof LockAcquisitionException))
+			.doOnCancel(() -> giveBack(queues, state.key, storeOwner, false));
+	}
+
+	/**
+	 * Undoes what a failed or abandoned attempt may have left in the store: its place in the
+	 * queue and, unless the store plainly said "busy", the lock itself, which the script may have
+	 * taken before its answer was lost to a deadline or a cancel. Both are no-ops for an owner
+	 * that has neither.
+	 */
+	private void giveBack(boolean queued, String key, String storeOwner, boolean refused) {
+		cancelQueued(queued, key, storeOwner);
+		if (!refused) {
+			this.store.release(key, storeOwner)
+				.subscribe(null, (ex) -> logger.debug("Could not release an abandoned attempt's lock", ex));
+		}
 	}
 
 	/**
@@ -267,7 +281,9 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		Lease fixed = new Lease(current.storeOwner, lease, current.renewalLease, current.token, System.nanoTime());
 		fixed.handoffs = current.handoffs;
 		state.lease = fixed;
-		return this.store.renew(state.key, current.storeOwner, lease)
+		return DeadlineTimer.within(this.store.renew(state.key, current.storeOwner, lease), this.options.storeTimeout())
+			.onErrorMap((ex) -> !(ex instanceof LockException),
+					(ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
 			.flatMap((renewed) -> renewed ? Mono.<Void>empty()
 					: Mono.error(new LockUnavailableException("Lock '" + state.key
 							+ "' was lost while being handed over", state.key, Duration.ZERO)));

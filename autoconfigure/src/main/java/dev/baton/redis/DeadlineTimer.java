@@ -3,6 +3,7 @@ package dev.baton.redis;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.netty.util.HashedWheelTimer;
@@ -46,16 +47,32 @@ public final class DeadlineTimer {
 		// operation than the rest of the registry together (profiled). The sink lets only the
 		// first signal through, whichever side sends it.
 		return Mono.create((sink) -> {
+			// Who signals first; the loser stays silent (a late error would be logged as dropped).
+			AtomicBoolean settled = new AtomicBoolean();
 			Disposable.Swap upstream = Disposables.swap();
 			Timeout expiry = WHEEL.newTimeout((expired) -> {
-				upstream.dispose();
-				sink.error(new TimeoutException("No answer within " + timeout.toMillis() + " ms"));
+				if (settled.compareAndSet(false, true)) {
+					upstream.dispose();
+					sink.error(new TimeoutException("No answer within " + timeout.toMillis() + " ms"));
+				}
 			}, timeout.toNanos(), TimeUnit.NANOSECONDS);
 			sink.onDispose(() -> {
 				expiry.cancel();
 				upstream.dispose();
 			});
-			upstream.update(source.subscribe(sink::success, sink::error, sink::success, Context.of(sink.contextView())));
+			upstream.update(source.subscribe((value) -> {
+				if (settled.compareAndSet(false, true)) {
+					sink.success(value);
+				}
+			}, (error) -> {
+				if (settled.compareAndSet(false, true)) {
+					sink.error(error);
+				}
+			}, () -> {
+				if (settled.compareAndSet(false, true)) {
+					sink.success();
+				}
+			}, Context.of(sink.contextView())));
 		});
 	}
 

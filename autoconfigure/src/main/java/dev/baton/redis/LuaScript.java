@@ -75,11 +75,15 @@ public final class LuaScript {
 		byte[][] encodedKeys = encode(keys);
 		byte[][] encodedArgs = encode(args);
 		return Mono.defer(() -> {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = connection.commands();
-			return LuaScript.<T>sent(commands.evalsha(this.sha1, this.outputType, encodedKeys, encodedArgs))
-				.onErrorResume(LuaScript::isNoScript,
-						(ex) -> sent(commands.eval(this.source, this.outputType, encodedKeys, encodedArgs)));
+			RedisClusterAsyncCommands<byte[], byte[]> commands = connection.ifOpen();
+			return (commands != null) ? run(commands, encodedKeys, encodedArgs)
+					: connection.opened().flatMap((opened) -> run(opened, encodedKeys, encodedArgs));
 		});
+	}
+
+	private <T> Mono<T> run(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys, byte[][] args) {
+		return LuaScript.<T>sent(commands.evalsha(this.sha1, this.outputType, keys, args))
+			.onErrorResume(LuaScript::isNoScript, (ex) -> sent(commands.eval(this.source, this.outputType, keys, args)));
 	}
 
 	/**

@@ -5,10 +5,13 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.lang.Nullable;
 
 /**
  * The connection Baton's scripts run on: the factory's shared native Lettuce connection (one
@@ -39,7 +42,7 @@ public final class ScriptConnection {
 		}
 		this.factory = lettuce;
 		try {
-			commands().ping().get(5, TimeUnit.SECONDS);
+			open().ping().get(5, TimeUnit.SECONDS);
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
@@ -49,8 +52,24 @@ public final class ScriptConnection {
 		}
 	}
 
-	/** The commands, opening the connection if it is not open yet. */
-	RedisClusterAsyncCommands<byte[], byte[]> commands() {
+	/** The commands if the connection is open, else {@code null}. */
+	@Nullable
+	RedisClusterAsyncCommands<byte[], byte[]> ifOpen() {
+		return this.commands;
+	}
+
+	/**
+	 * The commands once the connection is open. Opening blocks (Lettuce connects
+	 * synchronously), so it happens on a thread meant for blocking, never on the caller's: that
+	 * may be an event loop or the deadline timer.
+	 */
+	Mono<RedisClusterAsyncCommands<byte[], byte[]>> opened() {
+		RedisClusterAsyncCommands<byte[], byte[]> current = this.commands;
+		return (current != null) ? Mono.just(current)
+				: Mono.fromCallable(this::open).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	private RedisClusterAsyncCommands<byte[], byte[]> open() {
 		RedisClusterAsyncCommands<byte[], byte[]> current = this.commands;
 		if (current == null) {
 			synchronized (this) {

@@ -12,6 +12,7 @@ import dev.baton.test.RedisTestServer;
 import dev.baton.test.RedisTestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -170,6 +171,33 @@ class LockFaultTests {
 		assertThat(next.tryLock(Duration.ofSeconds(10), null)).isTrue();
 		assertThat(next.fencingToken()).isGreaterThan(secondToken);
 		next.unlock();
+	}
+
+	@Test
+	void aRegistryCreatedWhileRedisIsDownWorksOnceItIsUp() throws Exception {
+		RedisTestServer server = RedisTestServers.start();
+		this.closeables.add(server);
+		server.stop();
+		RedisLockRegistry registry = registry(server, Duration.ofSeconds(30));
+		assertThatExceptionOfType(LockUnavailableException.class)
+			.isThrownBy(() -> registry.obtain("late-start").tryLock(Duration.ofSeconds(1), null));
+		// On a non-blocking thread (BlockHound watches every test): connecting must not happen here.
+		assertThatExceptionOfType(LockUnavailableException.class).isThrownBy(() -> registry
+			.acquire("late-start", Duration.ofSeconds(1), null)
+			.subscribeOn(Schedulers.parallel())
+			.block(Duration.ofSeconds(30)));
+		server.start();
+		// The connection opens on first use, off the caller's thread.
+		await().pollInSameThread().atMost(Duration.ofSeconds(20)).until(() -> {
+			try {
+				return registry.obtain("late-start").tryLock(Duration.ofSeconds(1), null);
+			}
+			catch (LockUnavailableException ex) {
+				return false;
+			}
+		});
+		registry.obtain("late-start").unlock();
+		assertThat(registry.trackedKeys()).isZero();
 	}
 
 	private ChildJvm child(RedisTestServer server, String key, long leaseMillis) throws Exception {
