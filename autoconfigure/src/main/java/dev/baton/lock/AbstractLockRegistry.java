@@ -164,8 +164,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	private Mono<Long> attempt(KeyState state, String storeOwner, Duration lease, long deadline, long startNanos) {
 		return Mono.defer(() -> {
 			CompletableFuture<Void> signal = state.armReleaseSignal();
-			return DeadlineTimer
-				.within(this.store.acquire(state.key, storeOwner, lease, remaining(deadline), this.options.handoffBudget()), this.options.storeTimeout())
+			return this.store.acquire(state.key, storeOwner, lease, remaining(deadline), this.options.handoffBudget())
 				.flatMap((result) -> {
 					if (result.acquired()) {
 						return Mono.just(result.token());
@@ -206,9 +205,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 			return Mono.empty();
 		}
 		lease.stopRenewal();
-		return DeadlineTimer
-			.within(this.store.release(state.key, lease.storeOwner),
-					this.options.storeTimeout())
+		return this.store.release(state.key, lease.storeOwner)
 			.onErrorMap((ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
 			.flatMap((released) -> (released && !lease.lost) ? Mono.<Void>empty() : lost(state.key, lease))
 			// Before the caller hears of it: a thread that locks again at once must find the key free.

@@ -43,7 +43,8 @@ public final class RedisLockRegistry extends AbstractLockRegistry implements Aut
 
 	private RedisLockRegistry(RedisConnectionFactory connectionFactory, RedisKeyspace keyspace, RedisPubSubHub hub,
 			RedisPubSubHub ownHub, LockOptions options) {
-		super(new RedisLockStore(new ScriptConnection(connectionFactory), keyspace, (hub != null) ? hub : ownHub),
+		super(new RedisLockStore(new ScriptConnection(connectionFactory), keyspace, (hub != null) ? hub : ownHub,
+				options.storeTimeout()),
 				options);
 		this.ownHub = ownHub;
 	}

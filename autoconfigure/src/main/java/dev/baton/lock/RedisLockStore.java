@@ -11,6 +11,7 @@ import dev.baton.redis.ScriptConnection;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.lang.Nullable;
 
 /**
  * One Redis (standalone, sentinel or cluster through Spring Data Redis). Each operation is a
@@ -43,9 +44,17 @@ final class RedisLockStore implements LockStore {
 	private final String channel;
 
 	/**
+	/** How long acquire and release may wait for Redis; {@code null} when the caller bounds them. */
+	@Nullable
+	private final Duration deadline;
+
+	/**
 	 * @param redis the long-lived connection every script runs on
+	 * @param deadline how long acquire and release may wait for Redis, or {@code null} when
+	 * the caller bounds every call itself (Redlock, per master)
 	 */
-	RedisLockStore(ScriptConnection redis, RedisKeyspace keyspace, RedisPubSubHub hub) {
+	RedisLockStore(ScriptConnection redis, RedisKeyspace keyspace, RedisPubSubHub hub, @Nullable Duration deadline) {
+		this.deadline = deadline;
 		this.redis = redis;
 		this.keyspace = keyspace;
 		this.hub = hub;
@@ -65,14 +74,15 @@ final class RedisLockStore implements LockStore {
 		return ACQUIRE
 			.<Long>execute(this.redis, keys,
 					List.of(owner, millis(lease), millis(willWait), FENCE_RETENTION, QUEUE_GRACE,
-						Integer.toString(handoffs)))
+						Integer.toString(handoffs)), this.deadline)
 			.map(RedisLockStore::attempt);
 	}
 
 	@Override
 	public Mono<Boolean> release(String key, String owner) {
 		String lockKey = lockKey(key);
-		return RELEASE.<Long>execute(this.redis, List.of(lockKey, lockKey + ":queue"), List.of(owner, this.channel, key))
+		return RELEASE.<Long>execute(this.redis, List.of(lockKey, lockKey + ":queue"), List.of(owner, this.channel, key),
+				this.deadline)
 			.map((result) -> result >= 0);
 	}
 

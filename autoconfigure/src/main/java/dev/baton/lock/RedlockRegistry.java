@@ -49,7 +49,7 @@ public final class RedlockRegistry extends AbstractLockRegistry implements AutoC
 			RedisKeyspace keyspace, Duration masterTimeout) {
 		List<RedisLockStore> stores = new ArrayList<>();
 		for (int i = 0; i < masters.size(); i++) {
-			stores.add(new RedisLockStore(new ScriptConnection(masters.get(i)), keyspace, hubs.get(i)));
+			stores.add(new RedisLockStore(new ScriptConnection(masters.get(i)), keyspace, hubs.get(i), null));
 		}
 		return new RedlockStore(stores, masterTimeout);
 	}

@@ -1,17 +1,15 @@
 package dev.baton.redis;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
-import reactor.util.context.Context;
 
 /**
  * Deadlines and periodic work of Baton's hot paths, on one hashed wheel (Netty's, which Lettuce
@@ -43,37 +41,29 @@ public final class DeadlineTimer {
 	 * answered within {@code timeout}. Cancelling it cancels the deadline.
 	 */
 	public static <T> Mono<T> within(Mono<T> source, Duration timeout) {
-		// Not Reactor's timeout(): its serialized multi-subscription machinery cost more per lock
-		// operation than the rest of the registry together (profiled). The sink lets only the
-		// first signal through, whichever side sends it.
-		return Mono.create((sink) -> {
-			// Who signals first; the loser stays silent (a late error would be logged as dropped).
-			AtomicBoolean settled = new AtomicBoolean();
-			Disposable.Swap upstream = Disposables.swap();
-			Timeout expiry = WHEEL.newTimeout((expired) -> {
-				if (settled.compareAndSet(false, true)) {
-					upstream.dispose();
-					sink.error(new TimeoutException("No answer within " + timeout.toMillis() + " ms"));
-				}
-			}, timeout.toNanos(), TimeUnit.NANOSECONDS);
-			sink.onDispose(() -> {
-				expiry.cancel();
-				upstream.dispose();
-			});
-			upstream.update(source.subscribe((value) -> {
-				if (settled.compareAndSet(false, true)) {
-					sink.success(value);
-				}
-			}, (error) -> {
-				if (settled.compareAndSet(false, true)) {
-					sink.error(error);
-				}
-			}, () -> {
-				if (settled.compareAndSet(false, true)) {
-					sink.success();
-				}
-			}, Context.of(sink.contextView())));
+		Mono<Long> deadline = Mono.create((sink) -> {
+			Timeout expiry = WHEEL.newTimeout((expired) -> sink.success(0L), timeout.toNanos(), TimeUnit.NANOSECONDS);
+			sink.onCancel(expiry::cancel);
 		});
+		// With a fallback, not timeout(deadline) alone: that variant names its source for the
+		// error message on every subscription, walking the operator chain reflectively.
+		return source.timeout(deadline,
+				Mono.error(() -> new TimeoutException("No answer within " + timeout.toMillis() + " ms")));
+	}
+
+	/**
+	 * Fails {@code future} with a {@link java.util.concurrent.TimeoutException} if it has not
+	 * completed within {@code timeout}: the cheapest deadline, for a call that already is a
+	 * future (a Lettuce command), with nothing to subscribe or cancel besides the timer.
+	 * @return the same future
+	 */
+	public static <T> CompletableFuture<T> expire(CompletableFuture<T> future, Duration timeout) {
+		Timeout expiry = WHEEL.newTimeout(
+				(expired) -> future.completeExceptionally(
+						new TimeoutException("No answer within " + timeout.toMillis() + " ms")),
+				timeout.toNanos(), TimeUnit.NANOSECONDS);
+		future.whenComplete((result, error) -> expiry.cancel());
+		return future;
 	}
 
 	/**

@@ -3,7 +3,9 @@ package dev.baton.redis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -14,6 +16,7 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.script.DigestUtils;
+import org.springframework.lang.Nullable;
 
 /**
  * A Lua script read once from a {@code .lua} resource and run by EVALSHA on a long-lived
@@ -72,27 +75,41 @@ public final class LuaScript {
 	 * replies (bulk strings as {@code byte[]}), as Lettuce reads them
 	 */
 	public <T> Mono<T> execute(ScriptConnection connection, List<String> keys, List<String> args) {
+		return execute(connection, keys, args, null);
+	}
+
+	/**
+	 * Runs the script, failing with a {@link java.util.concurrent.TimeoutException} when Redis
+	 * has not answered within {@code timeout}.
+	 * @param timeout the deadline, or {@code null} for none
+	 * @see #execute(ScriptConnection, List, List)
+	 */
+	public <T> Mono<T> execute(ScriptConnection connection, List<String> keys, List<String> args,
+			@Nullable Duration timeout) {
 		byte[][] encodedKeys = encode(keys);
 		byte[][] encodedArgs = encode(args);
 		return Mono.defer(() -> {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = connection.ifOpen();
-			return (commands != null) ? run(commands, encodedKeys, encodedArgs)
-					: connection.opened().flatMap((opened) -> run(opened, encodedKeys, encodedArgs));
+			return (commands != null) ? run(commands, encodedKeys, encodedArgs, timeout)
+					: connection.opened().flatMap((opened) -> run(opened, encodedKeys, encodedArgs, timeout));
 		});
 	}
 
-	private <T> Mono<T> run(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys, byte[][] args) {
-		return LuaScript.<T>sent(commands.evalsha(this.sha1, this.outputType, keys, args))
-			.onErrorResume(LuaScript::isNoScript, (ex) -> sent(commands.eval(this.source, this.outputType, keys, args)));
+	private <T> Mono<T> run(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys, byte[][] args,
+			@Nullable Duration timeout) {
+		return LuaScript.<T>sent(commands.evalsha(this.sha1, this.outputType, keys, args), timeout)
+			.onErrorResume(LuaScript::isNoScript,
+					(ex) -> sent(commands.eval(this.source, this.outputType, keys, args), timeout));
 	}
 
 	/**
-	 * The command's reply. Cancelling (a deadline passed, the caller gave up) cancels the
-	 * command too, so one still queued in Lettuce, waiting for a reconnection, is never sent
-	 * late.
+	 * The command's reply, within the deadline if one is given (a timer on the future: no
+	 * operator to subscribe). Cancelling (the caller gave up) cancels the command too, so one
+	 * still queued in Lettuce, waiting for a reconnection, is never sent late.
 	 */
-	private static <T> Mono<T> sent(RedisFuture<T> command) {
-		return Mono.fromFuture(command.toCompletableFuture(), false);
+	private static <T> Mono<T> sent(RedisFuture<T> command, @Nullable Duration timeout) {
+		CompletableFuture<T> reply = command.toCompletableFuture();
+		return Mono.fromFuture((timeout != null) ? DeadlineTimer.expire(reply, timeout) : reply, false);
 	}
 
 	private static byte[][] encode(List<String> values) {
