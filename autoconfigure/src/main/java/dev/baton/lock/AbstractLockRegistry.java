@@ -121,10 +121,10 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		}
 		String storeOwner = this.instanceId + ":" + this.holdIds.incrementAndGet();
 		Duration leaseTime = (lease != null) ? lease : this.options.leaseTime();
-		return attemptStore(state, storeOwner, leaseTime, deadline, startNanos).map((token) -> {
-			Lease taken = new Lease(storeOwner, lease, this.options.leaseTime(), token, System.nanoTime());
+		return attemptStore(state, storeOwner, leaseTime, deadline, startNanos).map((granted) -> {
+			Lease taken = new Lease(storeOwner, lease, this.options.leaseTime(), granted.token(), granted.askedAt());
 			state.lease = taken;
-			state.ownerToken(token);
+			state.ownerToken(granted.token());
 			if (lease == null) {
 				startWatchdog(state.key, taken);
 			}
@@ -133,7 +133,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	}
 
 	/** One store attempt after another, waking on the release notification or the lease's end. */
-	private Mono<Long> attemptStore(KeyState state, String storeOwner, Duration lease, long deadline,
+	private Mono<Granted> attemptStore(KeyState state, String storeOwner, Duration lease, long deadline,
 			long startNanos) {
 		boolean queues = !remaining(deadline).isZero();
 		return attempt(state, storeOwner, lease, deadline, startNanos)
@@ -161,13 +161,14 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 * One store attempt; when busy, the next one is chained after the wake-up. The signal is
 	 * armed before asking, so a release published while the answer travels is not missed.
 	 */
-	private Mono<Long> attempt(KeyState state, String storeOwner, Duration lease, long deadline, long startNanos) {
+	private Mono<Granted> attempt(KeyState state, String storeOwner, Duration lease, long deadline, long startNanos) {
 		return Mono.defer(() -> {
 			CompletableFuture<Void> signal = state.armReleaseSignal();
+			long askedAt = System.nanoTime();
 			return this.store.acquire(state.key, storeOwner, lease, remaining(deadline), this.options.handoffBudget())
 				.flatMap((result) -> {
 					if (result.acquired()) {
-						return Mono.just(result.token());
+						return Mono.just(new Granted(result.token(), askedAt));
 					}
 					Duration left = remaining(deadline);
 					if (left.isZero()) {
@@ -357,6 +358,14 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 
 	static Duration elapsed(long startNanos) {
 		return Duration.ofNanos(System.nanoTime() - startNanos);
+	}
+
+	/**
+	 * A store grant and when it was asked for: the lease started in the store at some point
+	 * after that, so counting from there never lets this JVM believe in a lease the store has
+	 * already let go.
+	 */
+	private record Granted(long token, long askedAt) {
 	}
 
 }
