@@ -17,7 +17,10 @@ final class Lease {
 
 	final Duration renewalLease;
 
-	/** The last fencing token handed out under this hold; raised on every local hand-off, within the tokens the store reserved for them. */
+	/**
+	 * The last fencing token handed out under this hold; raised on every local hand-off, within
+	 * the tokens the store reserved for them.
+	 */
 	volatile long token;
 
 	/** Local hand-offs since the hold was taken from the store. */
@@ -38,7 +41,7 @@ final class Lease {
 		this.validUntilNanos = startNanos + current().toNanos();
 	}
 
-	Duration current() {
+	private Duration current() {
 		return (this.fixed != null) ? this.fixed : this.renewalLease;
 	}
 

@@ -42,13 +42,12 @@ public final class DeadlineTimer {
 	 */
 	public static <T> Mono<T> within(Mono<T> source, Duration timeout) {
 		Mono<Long> deadline = Mono.create((sink) -> {
-			Timeout expiry = WHEEL.newTimeout((expired) -> sink.success(0L), timeout.toNanos(), TimeUnit.NANOSECONDS);
+			Timeout expiry = WHEEL.newTimeout((fired) -> sink.success(0L), timeout.toNanos(), TimeUnit.NANOSECONDS);
 			sink.onCancel(expiry::cancel);
 		});
 		// With a fallback, not timeout(deadline) alone: that variant names its source for the
 		// error message on every subscription, walking the operator chain reflectively.
-		return source.timeout(deadline,
-				Mono.error(() -> new TimeoutException("No answer within " + timeout.toMillis() + " ms")));
+		return source.timeout(deadline, Mono.error(() -> expired(timeout)));
 	}
 
 	/**
@@ -58,12 +57,14 @@ public final class DeadlineTimer {
 	 * @return the same future
 	 */
 	public static <T> CompletableFuture<T> expire(CompletableFuture<T> future, Duration timeout) {
-		Timeout expiry = WHEEL.newTimeout(
-				(expired) -> future.completeExceptionally(
-						new TimeoutException("No answer within " + timeout.toMillis() + " ms")),
+		Timeout expiry = WHEEL.newTimeout((fired) -> future.completeExceptionally(expired(timeout)),
 				timeout.toNanos(), TimeUnit.NANOSECONDS);
 		future.whenComplete((result, error) -> expiry.cancel());
 		return future;
+	}
+
+	private static TimeoutException expired(Duration timeout) {
+		return new TimeoutException("No answer within " + timeout.toMillis() + " ms");
 	}
 
 	/**
@@ -96,7 +97,7 @@ public final class DeadlineTimer {
 
 		void arm() {
 			if (!this.disposed) {
-				this.next = WHEEL.newTimeout((expired) -> run(), this.periodNanos, TimeUnit.NANOSECONDS);
+				this.next = WHEEL.newTimeout((fired) -> run(), this.periodNanos, TimeUnit.NANOSECONDS);
 			}
 		}
 

@@ -19,8 +19,8 @@ import org.springframework.lang.Nullable;
  * the hot path of every lock operation; the asynchronous API answers with a future completed
  * on the event loop, without the reactive layers (Spring Data Redis's and Lettuce's
  * publishers) that cost as much client time as the script costs Redis. Opened when the source
- * is created (on the thread building the feature, never lazily on an event loop) or, if Redis
- * is down then, on first use. Works for standalone, sentinel and cluster setups alike: in a
+ * is created (on the thread building the feature) or, if Redis is down then, on first use, on
+ * a thread meant for blocking (see {@link #opened()}). Works for standalone, sentinel and cluster setups alike: in a
  * cluster Lettuce routes each script by its first key.
  */
 public final class ScriptConnection {

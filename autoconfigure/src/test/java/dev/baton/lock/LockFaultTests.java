@@ -109,8 +109,7 @@ class LockFaultTests {
 
 	@Test
 	void marksTheHoldLostWhenTheWatchdogCannotReachRedis() throws Exception {
-		RedisTestServer server = RedisTestServers.start();
-		this.closeables.add(server);
+		RedisTestServer server = ownServer();
 		RedisLockRegistry registry = registry(server, Duration.ofMillis(600));
 		DistributedLock lock = registry.obtain("cut");
 		lock.lock();
@@ -125,8 +124,7 @@ class LockFaultTests {
 
 	@Test
 	void aFailedUnlockStillClearsLocalStateAndStopsRenewal() throws Exception {
-		RedisTestServer server = RedisTestServers.start();
-		this.closeables.add(server);
+		RedisTestServer server = ownServer();
 		RedisLockRegistry registry = registry(server, Duration.ofMillis(300));
 		DistributedLock lock = registry.obtain("stuck");
 		lock.lock();
@@ -175,8 +173,7 @@ class LockFaultTests {
 
 	@Test
 	void aRegistryCreatedWhileRedisIsDownWorksOnceItIsUp() throws Exception {
-		RedisTestServer server = RedisTestServers.start();
-		this.closeables.add(server);
+		RedisTestServer server = ownServer();
 		server.stop();
 		RedisLockRegistry registry = registry(server, Duration.ofSeconds(30));
 		assertThatExceptionOfType(LockUnavailableException.class)
@@ -198,6 +195,13 @@ class LockFaultTests {
 		});
 		registry.obtain("late-start").unlock();
 		assertThat(registry.trackedKeys()).isZero();
+	}
+
+	/** A Redis of this test's own, which it may stop and start. */
+	private RedisTestServer ownServer() {
+		RedisTestServer server = RedisTestServers.start();
+		this.closeables.add(server);
+		return server;
 	}
 
 	private ChildJvm child(RedisTestServer server, String key, long leaseMillis) throws Exception {
