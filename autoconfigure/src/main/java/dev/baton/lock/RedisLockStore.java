@@ -1,6 +1,7 @@
 package dev.baton.lock;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -29,12 +30,6 @@ final class RedisLockStore implements LockStore {
 
 	private static final LuaScript CANCEL = LuaScript.fromClasspath("dev/baton/lock/cancel.lua", ReturnType.INTEGER);
 
-	/** A dead waiter blocks the fair queue at most this long past its next expected try, in ms. */
-	private static final String QUEUE_GRACE = millis(Duration.ofSeconds(2));
-
-	/** A fence outlives its key's last acquisition this long, in ms; past it, tokens continue from the server clock. */
-	private static final String FENCE_RETENTION = millis(Duration.ofDays(1));
-
 	private final ScriptConnection redis;
 
 	private final RedisKeyspace keyspace;
@@ -43,7 +38,6 @@ final class RedisLockStore implements LockStore {
 
 	private final String channel;
 
-	/**
 	/** How long acquire and release may wait for Redis; {@code null} when the caller bounds them. */
 	@Nullable
 	private final Duration deadline;
@@ -69,13 +63,27 @@ final class RedisLockStore implements LockStore {
 
 	@Override
 	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs) {
+		return acquire(key, owner, lease, willWait, handoffs, clockMicros());
+	}
+
+	/**
+	 * {@link #acquire(String, String, Duration, Duration, int)} with the clock reading that
+	 * floors the fencing token: one reading for all masters of a Redlock acquisition.
+	 * @param floor the least token to issue, the caller's clock in epoch microseconds
+	 */
+	Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs, long floor) {
 		String lockKey = lockKey(key);
 		List<String> keys = List.of(lockKey, lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse");
 		return ACQUIRE
-			.<Long>execute(this.redis, keys,
-					List.of(owner, millis(lease), millis(willWait), FENCE_RETENTION, QUEUE_GRACE,
-						Integer.toString(handoffs)), this.deadline)
+			.<Long>execute(this.redis, keys, List.of(owner, millis(lease), millis(willWait), Integer.toString(handoffs),
+					Long.toString(floor)), this.deadline)
 			.map(RedisLockStore::attempt);
+	}
+
+	/** This instance's clock in epoch microseconds: fencing tokens never fall below it. */
+	static long clockMicros() {
+		Instant now = Instant.now();
+		return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
 	}
 
 	@Override

@@ -7,10 +7,8 @@
 -- ARGV[1]  owner token (one per hold: the same owner asking again is a retry of one hold)
 -- ARGV[2]  lease, ms
 -- ARGV[3]  how long the caller is still willing to wait, ms (0: do not queue it)
--- ARGV[4]  how long to keep the fence after the last acquisition, ms
--- ARGV[5]  grace, ms: a queued waiter's entry lapses this long after its next expected try,
---          so a waiter that died blocks the queue for a bounded time only
--- ARGV[6]  how many tokens after its own the hold reserves for local hand-offs
+-- ARGV[4]  how many tokens after its own the hold reserves for local hand-offs
+-- ARGV[5]  the caller's clock, epoch us: the least token it may be given
 --
 -- Returns  token > 0   acquired, with a fresh fencing token (or the hold's own, when its owner
 --                      asks again)
@@ -19,24 +17,32 @@
 -- One integer rather than a pair: the cheapest reply to read on the hot path.
 --
 -- Every redis.call costs the script about as much as a whole PING costs the server, so the
--- common case, a free lock with nobody queued, is kept to four of them.
+-- common case, a free lock with nobody queued, is kept to three of them.
+
+-- How long the fence outlives its key's last acquisition, ms; past it, tokens go on from the clock.
+local FENCE_RETENTION = 86400000
+-- A queued waiter's entry lapses this long after its next expected try, ms, so a waiter that
+-- died blocks the queue for a bounded time only.
+local QUEUE_GRACE = 2000
 
 local owner = ARGV[1]
 
--- Fencing tokens: strictly increasing per key, and never below the server clock in
--- microseconds, so they keep increasing even after the fence key lapsed or was evicted, and
--- the tokens of several Redlock masters stay comparable. A hold reserves its own token and
--- ARGV[6] more for the local hand-offs it may make, so the next hold's token is above all of
--- them even if this one never comes back to say how many it used (it crashed, or its lease
--- ran out). One SET ... GET both reads the last reservation and records this one.
+-- Fencing tokens: strictly increasing per key, and never below the acquiring instance's clock
+-- in microseconds, so they keep increasing after the fence key lapsed or was evicted (a holder
+-- whose lease could still run took its token at least that lease ago), and the masters of a
+-- Redlock, all given the same clock by one acquisition, issue comparable tokens. The caller's
+-- clock rather than Redis's TIME: one call fewer, and one clock per acquisition. A hold
+-- reserves its own token and ARGV[4] more for the local hand-offs it may make, so the next
+-- hold's token is above all of them even if this one never comes back to say how many it used
+-- (it crashed, or its lease ran out). One SET ... GET both reads the last reservation and
+-- records this one.
 local function issueToken()
-  local reserve = tonumber(ARGV[6])
-  local time = redis.call('TIME')
-  local token = time[1] * 1000000 + time[2]
-  local last = tonumber(redis.call('SET', KEYS[2], string.format('%.0f', token + reserve), 'PX', ARGV[4], 'GET') or '0')
+  local reserve = tonumber(ARGV[4])
+  local token = tonumber(ARGV[5])
+  local last = tonumber(redis.call('SET', KEYS[2], string.format('%.0f', token + reserve), 'PX', FENCE_RETENTION, 'GET') or '0')
   if last >= token then
     token = last + 1
-    redis.call('SET', KEYS[2], string.format('%.0f', token + reserve), 'PX', ARGV[4])
+    redis.call('SET', KEYS[2], string.format('%.0f', token + reserve), 'PX', FENCE_RETENTION)
   end
   return token
 end
@@ -52,7 +58,7 @@ if holder == owner then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   -- Nobody else was issued a token since: the fence still ends this hold's reservation.
   local last = tonumber(redis.call('GET', KEYS[2]))
-  return last and (last - tonumber(ARGV[6])) or issueToken()
+  return last and (last - tonumber(ARGV[4])) or issueToken()
 end
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
@@ -90,7 +96,7 @@ end
 if wait < 0 then wait = 0 end
 local willWait = tonumber(ARGV[3])
 if willWait > 0 then
-  local queueFor = math.min(willWait, wait + tonumber(ARGV[5]))
+  local queueFor = math.min(willWait, wait + QUEUE_GRACE)
   local lapse = now + queueFor
   -- Arrival order in microseconds, so waiters arriving within one millisecond keep their order.
   redis.call('ZADD', KEYS[3], 'NX', tonumber(time[1]) * 1000000 + tonumber(time[2]), owner)
