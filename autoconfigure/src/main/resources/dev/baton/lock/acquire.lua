@@ -35,14 +35,15 @@ local owner = ARGV[1]
 -- reserves its own token and ARGV[4] more for the local hand-offs it may make, so the next
 -- hold's token is above all of them even if this one never comes back to say how many it used
 -- (it crashed, or its lease ran out). One SET ... GET both reads the last reservation and
--- records this one.
+-- records this one. Tokens go to SET as numbers, which Redis writes out in full (they stay far
+-- below 2^53, where a Lua number stops being an exact integer); no string.format.
 local function issueToken()
   local reserve = tonumber(ARGV[4])
   local token = tonumber(ARGV[5])
-  local last = tonumber(redis.call('SET', KEYS[2], string.format('%.0f', token + reserve), 'PX', FENCE_RETENTION, 'GET') or '0')
+  local last = tonumber(redis.call('SET', KEYS[2], token + reserve, 'PX', FENCE_RETENTION, 'GET') or 0)
   if last >= token then
     token = last + 1
-    redis.call('SET', KEYS[2], string.format('%.0f', token + reserve), 'PX', FENCE_RETENTION)
+    redis.call('SET', KEYS[2], token + reserve, 'PX', FENCE_RETENTION)
   end
   return token
 end

@@ -1,6 +1,7 @@
 package dev.baton.lock;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -229,6 +230,20 @@ class RedisLockRegistryTests {
 		lock.lock();
 		assertThat(lock.fencingToken()).isGreaterThan(before);
 		lock.unlock();
+	}
+
+	@Test
+	void fencingTokensStartFromThisInstancesClockAndTheFenceKeepsEveryDigit() throws Exception {
+		Instant before = Instant.now();
+		long floor = before.getEpochSecond() * 1_000_000 + before.getNano() / 1_000;
+		DistributedLock lock = registry().obtain("clock");
+		lock.lock();
+		long token = lock.fencingToken();
+		lock.unlock();
+		assertThat(token).isGreaterThanOrEqualTo(floor);
+		// The hold's reservation, written out in full: a float's "1.7e+15" would lose the low digits.
+		assertThat(this.redis.opsForValue().get(this.prefix + ":lock:{clock}:fence"))
+			.isEqualTo(Long.toString(token + LockOptions.DEFAULTS.handoffBudget()));
 	}
 
 	@Test
