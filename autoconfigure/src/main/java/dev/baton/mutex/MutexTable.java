@@ -66,10 +66,22 @@ final class MutexTable {
 				// Another owner of the key, another key of the slot, or re-entry: all go through the map.
 				share(slot, holder);
 			}
+			else if (!this.fair && bargeIn(key, waiter)) {
+				return;
+			}
 			else if (arriveInMap(slot, key, waiter, queue)) {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * Non-fair, without the bin lock: takes the key's entry if it is free or held by the
+	 * waiter's owner. A retired entry fails both, and the caller goes through the lock.
+	 */
+	private boolean bargeIn(String key, Waiter waiter) {
+		MutexEntry entry = this.entries.get(key);
+		return entry != null && (entry.take(waiter) || entry.reenter(waiter));
 	}
 
 	/**
@@ -83,8 +95,9 @@ final class MutexTable {
 			if (!this.slots.share(slot, holder)) {
 				return entry;
 			}
-			holder.inMap = true;
-			return new MutexEntry(holder.owner);
+			MutexEntry shared = new MutexEntry(holder);
+			holder.enterMap(shared);
+			return shared;
 		});
 	}
 
@@ -98,19 +111,16 @@ final class MutexTable {
 				if (!this.slots.join(slot)) {
 					return null;
 				}
-				waiter.grantInMap();
-				return new MutexEntry(waiter.owner);
+				MutexEntry created = new MutexEntry(waiter.permit);
+				waiter.grantInMap(created);
+				return created;
 			}
-			if (entry.owner == waiter.owner) {
-				entry.holds++;
-				waiter.grantInMap();
-			}
-			else if (entry.owner == null) {
-				// Only after a non-fair release: barging in is what non-fair allows.
-				entry.grant(waiter);
-			}
-			else if (queue) {
+			if (!entry.take(waiter) && !entry.reenter(waiter) && queue) {
 				entry.enqueue(waiter);
+				// A non-fair release frees the mutex without this lock: look once more now that it sees us queued.
+				if (!this.fair && entry.take(waiter)) {
+					entry.remove(waiter);
+				}
 			}
 			return entry;
 		});
@@ -124,43 +134,84 @@ final class MutexTable {
 
 	/**
 	 * Gives back one hold kept in the map, unless it was released already; the last hold hands
-	 * the mutex on or removes the entry. Returns whether this call released it.
+	 * the mutex on (fair), or frees it and wakes a waiter or removes the entry (non-fair).
+	 * Returns whether this call released it.
 	 */
 	boolean releaseInMap(MutexPermit permit) {
+		MutexEntry entry = permit.entry();
+		if (entry == null) {
+			// Not in a slot: released already, or being moved into the map under the key's bin lock.
+			this.entries.compute(permit.getKey(), (k, current) -> current);
+			entry = permit.entry();
+			if (entry == null) {
+				return false;
+			}
+		}
+		if (this.fair) {
+			return releaseFair(permit, entry);
+		}
+		int left = permit.releaseHold();
+		if (left < 0) {
+			return false;
+		}
+		if (left == 0) {
+			entry.free();
+			if (entry.needsSettling()) {
+				settle(permit.getKey(), entry);
+			}
+		}
+		return true;
+	}
+
+	private boolean releaseFair(MutexPermit permit, MutexEntry released) {
 		String key = permit.getKey();
 		int slot = this.slots.index(key);
 		Waiter[] next = new Waiter[1];
-		boolean[] released = new boolean[1];
+		boolean[] done = new boolean[1];
 		this.entries.compute(key, (k, entry) -> {
-			if (!permit.markReleased()) {
+			int left = permit.releaseHold();
+			done[0] = left >= 0;
+			if (left != 0) {
 				return entry;
 			}
-			released[0] = true;
-			if (entry == null || entry.owner != permit.owner) {
+			if (entry != released) {
 				throw new IllegalStateException("The keyed mutex on key '" + key + "' is not held by this permit");
 			}
-			if (--entry.holds > 0) {
-				return entry;
-			}
-			next[0] = this.fair ? entry.pollFirst() : entry.first();
+			next[0] = entry.pollFirst();
 			if (next[0] == null) {
-				return removed(slot);
+				entry.free();
+				return entry.retire() ? removed(slot) : entry;
 			}
-			if (this.fair) {
-				entry.grant(next[0]);
-			}
-			else {
-				entry.owner = null;
-				if (next[0].awake()) {
-					next[0] = null;
-				}
-			}
+			entry.handTo(next[0]);
 			return entry;
 		});
 		if (next[0] != null) {
 			wake(next[0]);
 		}
-		return released[0];
+		return done[0];
+	}
+
+	/**
+	 * Non-fair, after a release freed the mutex: wakes the first waiter if nobody woken is on
+	 * the way, or removes the entry if nobody waits; nothing if the mutex was taken meanwhile
+	 * (that holder's release settles it).
+	 */
+	private void settle(String key, MutexEntry released) {
+		int slot = this.slots.index(key);
+		Waiter[] next = new Waiter[1];
+		this.entries.compute(key, (k, entry) -> {
+			if (entry != released || !entry.isFree()) {
+				return entry;
+			}
+			if (entry.first() == null) {
+				return entry.retire() ? removed(slot) : entry;
+			}
+			next[0] = entry.wakeFirst();
+			return entry;
+		});
+		if (next[0] != null && !next[0].awake()) {
+			wake(next[0]);
+		}
 	}
 
 	/**
@@ -174,11 +225,16 @@ final class MutexTable {
 				return entry;
 			}
 			entry.remove(waiter);
-			if (entry.owner == null) {
-				// A non-fair release may have woken this waiter: pass the wake-up on.
-				waiter.passOn = entry.first();
+			entry.notWoken(waiter);
+			if (!entry.isFree()) {
+				return entry;
 			}
-			return entry.idle() ? removed(slot) : entry;
+			// Non-fair and free: this waiter may have been the one woken, so pass the wake-up on.
+			if (entry.first() == null) {
+				return entry.retire() ? removed(slot) : entry;
+			}
+			waiter.passOn = entry.wakeFirst();
+			return entry;
 		});
 		if (waiter.passOn != null) {
 			wake(waiter.passOn);
@@ -186,12 +242,15 @@ final class MutexTable {
 		return waiter.granted;
 	}
 
-	/** A woken waiter of a non-fair mutex takes it if it is still free, or stays first in line. */
+	/** A woken waiter of a non-fair mutex takes it if it is still free, or stays in line. */
 	void retry(String key, Waiter waiter) {
 		this.entries.compute(key, (k, entry) -> {
-			if (entry != null && entry.owner == null && !waiter.granted && !waiter.abandoned()) {
-				entry.remove(waiter);
-				entry.grant(waiter);
+			if (entry != null && !waiter.granted && !waiter.abandoned()) {
+				// Cleared before the take, while a release frees the mutex before it looks here: no wake-up is lost.
+				entry.notWoken(waiter);
+				if (entry.take(waiter)) {
+					entry.remove(waiter);
+				}
 			}
 			return entry;
 		});

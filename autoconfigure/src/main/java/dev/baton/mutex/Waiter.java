@@ -13,8 +13,8 @@ abstract class Waiter {
 	final Object owner;
 
 	/**
-	 * Set when the mutex is this waiter's: inside the key's {@code compute}, or by the slot
-	 * fast path right after its compare-and-set; read by the waiting side.
+	 * Set when the mutex is this waiter's: inside the key's {@code compute}, or right after the
+	 * compare-and-set that took it (slot or entry); read by the waiting side.
 	 */
 	volatile boolean granted;
 
@@ -29,9 +29,9 @@ abstract class Waiter {
 		this.owner = permit.owner;
 	}
 
-	/** Under the key's bin lock: the mutex is this waiter's, as an entry of the map. */
-	void grantInMap() {
-		this.permit.inMap = true;
+	/** The mutex is this waiter's, as the map's {@code entry}. */
+	void grantInMap(MutexEntry entry) {
+		this.permit.enterMap(entry);
 		this.granted = true;
 	}
 
