@@ -51,23 +51,38 @@ final class MutexEntry {
 	}
 
 	/** Takes the mutex if it is free (never after the entry was retired). */
-	boolean take(Waiter waiter) {
-		if (this.holder != null || !HOLDER.compareAndSet(this, null, waiter.permit)) {
+	boolean take(MutexPermit permit) {
+		if (this.holder != null || !HOLDER.compareAndSet(this, null, permit)) {
 			return false;
 		}
-		waiter.grantInMap(this);
+		permit.enterMap(this);
 		return true;
 	}
 
-	/** Takes the mutex once more if the waiter's owner holds it. */
-	boolean reenter(Waiter waiter) {
+	boolean take(Waiter waiter) {
+		return granted(waiter, take(waiter.permit));
+	}
+
+	/** Takes the mutex once more if the permit's owner holds it. */
+	boolean reenter(MutexPermit permit) {
 		MutexPermit current = this.holder;
-		if (current == null || current.owner != waiter.owner || !current.reenter()) {
+		if (current == null || current.owner != permit.owner || !current.reenter()) {
 			return false;
 		}
-		waiter.permit.outer = current;
-		waiter.grantInMap(this);
+		permit.outer = current;
+		permit.enterMap(this);
 		return true;
+	}
+
+	boolean reenter(Waiter waiter) {
+		return granted(waiter, reenter(waiter.permit));
+	}
+
+	private static boolean granted(Waiter waiter, boolean taken) {
+		if (taken) {
+			waiter.granted = true;
+		}
+		return taken;
 	}
 
 	/** The last hold was given back: the mutex is free (non-fair). */

@@ -44,9 +44,13 @@ final class MutexTable {
 		return this.entries.size() + this.slots.directHolds();
 	}
 
-	/** Takes the permit's key at once if nobody holds or waits for any key of its slot; never waits. */
+	/**
+	 * Takes the permit's key at once if nobody holds or waits for any key of its slot, or, in a
+	 * non-fair pool, if the key's entry is free or held by the permit's owner; never waits.
+	 */
 	boolean tryTake(MutexPermit permit) {
-		return this.slots.take(this.slots.index(permit.getKey()), permit) == null;
+		Object blocker = this.slots.take(this.slots.index(permit.getKey()), permit);
+		return blocker == null || (!this.fair && blocker instanceof MutexSlots.Shared && bargeIn(permit));
 	}
 
 	/** Grants the mutex to the waiter at once if it can; otherwise queues it if asked to. */
@@ -66,7 +70,8 @@ final class MutexTable {
 				// Another owner of the key, another key of the slot, or re-entry: all go through the map.
 				share(slot, holder);
 			}
-			else if (!this.fair && bargeIn(key, waiter)) {
+			else if (!this.fair && bargeIn(waiter.permit)) {
+				waiter.granted = true;
 				return;
 			}
 			else if (arriveInMap(slot, key, waiter, queue)) {
@@ -79,9 +84,9 @@ final class MutexTable {
 	 * Non-fair, without the bin lock: takes the key's entry if it is free or held by the
 	 * waiter's owner. A retired entry fails both, and the caller goes through the lock.
 	 */
-	private boolean bargeIn(String key, Waiter waiter) {
-		MutexEntry entry = this.entries.get(key);
-		return entry != null && (entry.take(waiter) || entry.reenter(waiter));
+	private boolean bargeIn(MutexPermit permit) {
+		MutexEntry entry = this.entries.get(permit.getKey());
+		return entry != null && (entry.take(permit) || entry.reenter(permit));
 	}
 
 	/**
