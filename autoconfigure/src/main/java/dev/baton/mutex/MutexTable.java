@@ -121,11 +121,11 @@ final class MutexTable {
 				return created;
 			}
 			if (!entry.take(waiter) && !entry.reenter(waiter) && queue) {
+				// Queued even if a non-fair release frees the mutex right now: that release settles
+				// under this lock after us and wakes the first waiter (see settle). Not looking again
+				// here is deliberate: a caller that found the mutex held parks, so that under
+				// contention a few threads run and the rest wait, not all of them in turn.
 				entry.enqueue(waiter);
-				// A non-fair release frees the mutex without this lock: look once more now that it sees us queued.
-				if (!this.fair && entry.take(waiter)) {
-					entry.remove(waiter);
-				}
 			}
 			return entry;
 		});
