@@ -10,13 +10,18 @@ import org.slf4j.LoggerFactory;
  * The keys' mutexes and every transition between their states. A key held by one owner with
  * nobody waiting lives in a {@link MutexSlots} slot, taken and released with one
  * compare-and-set each. As soon as a second party arrives (another owner of the key, or another
- * key of the same slot), the holder is moved into the map, where every transition runs inside
- * {@link ConcurrentHashMap#compute} for its key, atomic with the creation and removal of the
- * key's entry: there is no window in which two callers could see two different entries for one
- * key. The one count kept across keys, a slot's {@code Shared} count of map entries, changes by
- * compare-and-set inside the {@code compute} that creates or removes an entry, so it never
- * drifts; read from outside (for {@link #size()}) it may be off by one while a key moves.
- * Waking a waiter happens after the transition, outside the lock.
+ * key of the same slot), the holder is moved into the map. There, an entry is created, queued
+ * for, woken from and removed only inside {@link ConcurrentHashMap#compute} for its key, so
+ * there is no window in which two callers could see two different entries for one key. A fair
+ * pool also takes, re-enters and releases inside {@code compute}, handing the mutex straight to
+ * the first waiter. A non-fair pool takes a free entry, re-enters and releases with
+ * compare-and-sets of the entry's holder and the holding permit's count (see
+ * {@link MutexEntry}), and takes the lock after a release only to wake the first waiter when
+ * nobody woken is on the way, or to remove the entry when nobody waits. The one count kept
+ * across keys, a slot's {@code Shared} count of map entries, changes by compare-and-set inside
+ * the {@code compute} that creates or removes an entry, so it never drifts; read from outside
+ * (for {@link #size()}) it may be off by one while a key moves. Waking a waiter happens after
+ * the transition, outside the lock.
  */
 final class MutexTable {
 
