@@ -125,11 +125,15 @@ final class MutexTable {
 				waiter.grantInMap(created);
 				return created;
 			}
-			if (!entry.take(waiter) && !entry.reenter(waiter) && queue) {
-				// Queued even if a non-fair release frees the mutex right now: that release settles
-				// under this lock after us and wakes the first waiter (see settle). Not looking again
-				// here is deliberate: a caller that found the mutex held parks, so that under
-				// contention a few threads run and the rest wait, not all of them in turn.
+			// A non-fair caller gets here after finding the mutex held, and queues even if a release
+			// frees it meanwhile: that release settles under this lock after us and wakes the first
+			// waiter (see settle). Not trying again is deliberate: a caller that found the mutex held
+			// parks, so that under contention a few threads run and the rest wait, rather than all
+			// of them taking turns on the CPUs. A try without waiting still takes a free mutex.
+			if (entry.reenter(waiter) || (!queue && entry.take(waiter))) {
+				return entry;
+			}
+			if (queue) {
 				entry.enqueue(waiter);
 			}
 			return entry;
