@@ -5,6 +5,9 @@ import java.util.concurrent.locks.LockSupport;
 /** A thread waiting for a key's mutex. It parks (no monitor is held), so it suits virtual threads. */
 final class BlockingWaiter extends Waiter {
 
+	/** The most a woken waiter spins before it parks again, as {@code AbstractQueuedSynchronizer} does. */
+	private static final int MAX_SPINS = 127;
+
 	private final Thread thread;
 
 	private volatile boolean signalled;
@@ -33,9 +36,27 @@ final class BlockingWaiter extends Waiter {
 	 * @throws InterruptedException when interrupted; the mutex is then not held
 	 */
 	boolean await(MutexTable table, String key, Long deadline) throws InterruptedException {
+		int spins = 0;
+		int postSpins = 0;
 		while (!this.granted) {
 			if (this.signalled) {
 				this.signalled = false;
+				table.retry(key, this, true);
+				// Woken for a free mutex and beaten to it: spin a while before parking again,
+				// longer each time, staying the woken waiter so that releases need not wake us.
+				spins = postSpins = Math.min((postSpins << 1) | 1, MAX_SPINS);
+				continue;
+			}
+			if (spins > 0) {
+				spins--;
+				Thread.onSpinWait();
+				if (this.queue.isFree()) {
+					table.retry(key, this, spins > 0);
+				}
+				continue;
+			}
+			if (postSpins > 0 && this.queue.isWoken(this)) {
+				// About to park: no longer the woken one, so the next release wakes us.
 				table.retry(key, this);
 				continue;
 			}

@@ -128,6 +128,10 @@ final class MutexEntry {
 		return first;
 	}
 
+	boolean isWoken(Waiter waiter) {
+		return this.woken == waiter;
+	}
+
 	/** Under the bin lock: the waiter retries or leaves, so a later release must wake someone. */
 	void notWoken(Waiter waiter) {
 		if (this.woken == waiter) {
@@ -142,6 +146,7 @@ final class MutexEntry {
 		this.waiters.addLast(waiter);
 		this.waiting++;
 		waiter.queued = true;
+		waiter.queue = this;
 	}
 
 	Waiter first() {

@@ -258,12 +258,24 @@ final class MutexTable {
 
 	/** A woken waiter of a non-fair mutex takes it if it is still free, or stays in line. */
 	void retry(String key, Waiter waiter) {
+		retry(key, waiter, false);
+	}
+
+	/**
+	 * A woken waiter of a non-fair mutex takes it if it is still free, or stays in line; if
+	 * {@code stayWoken}, it stays the woken one too, so releases do not wake it again while it
+	 * spins (it must retry with {@code stayWoken} false before it parks).
+	 */
+	void retry(String key, Waiter waiter, boolean stayWoken) {
 		this.entries.compute(key, (k, entry) -> {
 			if (entry != null && !waiter.granted && !waiter.abandoned()) {
 				// Cleared before the take, while a release frees the mutex before it looks here: no wake-up is lost.
-				entry.notWoken(waiter);
+				if (!stayWoken) {
+					entry.notWoken(waiter);
+				}
 				if (entry.take(waiter)) {
 					entry.remove(waiter);
+					entry.notWoken(waiter);
 				}
 			}
 			return entry;

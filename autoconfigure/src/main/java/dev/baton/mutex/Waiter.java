@@ -21,6 +21,9 @@ abstract class Waiter {
 	/** Whether {@link MutexTable#arrive} put this waiter in the key's queue. */
 	boolean queued;
 
+	/** The entry whose queue this waiter joined. */
+	MutexEntry queue;
+
 	/** A waiter to wake after this one left the queue of a free mutex (non-fair hand-on). */
 	Waiter passOn;
 

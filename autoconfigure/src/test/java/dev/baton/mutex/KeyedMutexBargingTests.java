@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -168,6 +169,32 @@ class KeyedMutexBargingTests {
 		}, 32).doFinally((signal) -> reactiveDone.set(true));
 		StepVerifier.create(reactive.then()).expectComplete().verify(Duration.ofSeconds(60));
 		blocking.get(120, TimeUnit.SECONDS);
+		assertNoOverlapAndNothingLeft(pool, sections);
+	}
+
+	@ParameterizedTest(name = "slots={0}")
+	@ValueSource(ints = { 1, 4096 })
+	void waitersBeatenToTheMutexByBargersAreWokenAgainUntilServed(int slots) throws Exception {
+		KeyedMutexPool pool = nonFair(slots);
+		Sections sections = new Sections();
+		int bargers = 2;
+		CountDownLatch waitersServed = new CountDownLatch(THREADS - bargers);
+		runOnAllThreads((t) -> {
+			if (t < bargers) {
+				// Take and give back the key as fast as possible until every waiter was served:
+				// woken waiters often lose the freed mutex to them, spin, and park again.
+				while (waitersServed.getCount() > 0) {
+					pool.withMutex("hot-0", LONG, sections.of(0, () -> {
+					}));
+				}
+				return;
+			}
+			for (int i = 0; i < 2_000; i++) {
+				pool.withMutex("hot-0", LONG, sections.of(0, () -> {
+				}));
+			}
+			waitersServed.countDown();
+		});
 		assertNoOverlapAndNothingLeft(pool, sections);
 	}
 
