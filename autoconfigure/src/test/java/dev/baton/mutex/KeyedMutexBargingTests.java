@@ -7,19 +7,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 import dev.baton.BatonException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,20 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bin lock: many threads on a few hot keys, with one or two slots so that keys collide and
  * move between slot and map all the time, and entries are retired while callers barge in.
  */
-class KeyedMutexBargingTests {
-
-	private static final Duration LONG = Duration.ofSeconds(30);
-
-	private static final int THREADS = 8;
-
-	private static final int HOT_KEYS = 3;
-
-	private final ExecutorService executor = Executors.newCachedThreadPool();
-
-	@AfterEach
-	void stop() {
-		this.executor.shutdownNow();
-	}
+class KeyedMutexBargingTests extends KeyedMutexRaces {
 
 	@ParameterizedTest(name = "slots={0}")
 	@ValueSource(ints = { 1, 2, 4096 })
@@ -79,8 +62,8 @@ class KeyedMutexBargingTests {
 		runOnAllThreads((t) -> {
 			for (int i = 0; i < 20_000; i++) {
 				int keyId = i % HOT_KEYS;
-				// Tries that fail are counted out at once, often as the last caller, which retires
-				// the entry while others are on their way in to it.
+				// Tries that fail leave at once, and a release with nobody queued retires the entry
+				// while others are on their way in to it.
 				Duration wait = (i % 2 == 0) ? Duration.ZERO : LONG;
 				try {
 					pool.withMutex("hot-" + keyId, wait, sections.of(keyId, () -> {
@@ -142,7 +125,7 @@ class KeyedMutexBargingTests {
 		Sections sections = new Sections();
 		AtomicBoolean reactiveDone = new AtomicBoolean();
 		Future<?> blocking = this.executor.submit(() -> {
-			RaceRunner.runOnThreads(this.executor, THREADS / 2, (t) -> {
+			runOnThreads(THREADS / 2, (t) -> {
 				for (int i = 0; i < 5_000 || !reactiveDone.get(); i++) {
 					int keyId = i % HOT_KEYS;
 					pool.withMutex("hot-" + keyId, LONG, sections.of(keyId, () -> {
@@ -296,14 +279,6 @@ class KeyedMutexBargingTests {
 			assertThat(elsewhere(() -> pool.tryLock(key, Duration.ZERO))).hasValueSatisfying(MutexPermit::close);
 		}
 		assertThat(pool.size()).isZero();
-	}
-
-	private void runOnAllThreads(IntConsumer worker) throws Exception {
-		RaceRunner.runOnThreads(this.executor, THREADS, worker);
-	}
-
-	private <T> T elsewhere(Callable<T> action) throws Exception {
-		return RaceRunner.elsewhere(this.executor, action);
 	}
 
 	/** Per-key counts of callers inside their critical sections, and how often one found another there. */
