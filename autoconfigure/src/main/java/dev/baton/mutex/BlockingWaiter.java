@@ -12,6 +12,12 @@ final class BlockingWaiter extends Waiter {
 
 	private volatile boolean signalled;
 
+	/** Spins left before parking again; touched by the waiting thread only. */
+	private int spins;
+
+	/** How long the last spin was; doubles (plus one) after each wake-up, up to {@link #MAX_SPINS}. */
+	private int postSpins;
+
 	BlockingWaiter(MutexPermit permit, Thread thread) {
 		super(permit);
 		this.thread = thread;
@@ -36,28 +42,8 @@ final class BlockingWaiter extends Waiter {
 	 * @throws InterruptedException when interrupted; the mutex is then not held
 	 */
 	boolean await(MutexTable table, String key, Long deadline) throws InterruptedException {
-		int spins = 0;
-		int postSpins = 0;
 		while (!this.granted) {
-			if (this.signalled) {
-				this.signalled = false;
-				table.retry(key, this, true);
-				// Woken for a free mutex and beaten to it: spin a while before parking again,
-				// longer each time, staying the woken waiter so that releases need not wake us.
-				spins = postSpins = Math.min((postSpins << 1) | 1, MAX_SPINS);
-				continue;
-			}
-			if (spins > 0) {
-				spins--;
-				Thread.onSpinWait();
-				if (this.queue.isFree()) {
-					table.retry(key, this, spins > 0);
-				}
-				continue;
-			}
-			if (postSpins > 0 && this.queue.isWoken(this)) {
-				// About to park: no longer the woken one, so the next release wakes us.
-				table.retry(key, this);
+			if (retriedOrSpun(table, key)) {
 				continue;
 			}
 			if (deadline == null) {
@@ -78,6 +64,34 @@ final class BlockingWaiter extends Waiter {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Non-fair: retries after a wake-up, or spins a while after a retry that an arriving caller
+	 * beat, longer each time, staying the woken waiter meanwhile so that releases need not wake
+	 * it again; gives that up before it parks, so that the next release wakes it. Returns
+	 * {@code false} when it is time to park.
+	 */
+	private boolean retriedOrSpun(MutexTable table, String key) {
+		if (this.signalled) {
+			this.signalled = false;
+			table.retry(key, this, true);
+			this.spins = this.postSpins = Math.min((this.postSpins << 1) | 1, MAX_SPINS);
+			return true;
+		}
+		if (this.spins > 0) {
+			this.spins--;
+			Thread.onSpinWait();
+			if (this.queue.isFree()) {
+				table.retry(key, this, this.spins > 0);
+			}
+			return true;
+		}
+		if (this.postSpins > 0 && this.queue.isWoken(this)) {
+			table.retry(key, this);
+			return true;
+		}
+		return false;
 	}
 
 }
