@@ -5,9 +5,18 @@ import java.util.concurrent.locks.LockSupport;
 /** A thread waiting for a key's mutex. It parks (no monitor is held), so it suits virtual threads. */
 final class BlockingWaiter extends Waiter {
 
+	/** The most a woken waiter spins before it parks again, as {@code AbstractQueuedSynchronizer} does. */
+	private static final int MAX_SPINS = 127;
+
 	private final Thread thread;
 
 	private volatile boolean signalled;
+
+	/** Spins left before parking again; touched by the waiting thread only. */
+	private int spins;
+
+	/** How long the last spin was; doubles (plus one) after each wake-up, up to {@link #MAX_SPINS}. */
+	private int postSpins;
 
 	BlockingWaiter(MutexPermit permit, Thread thread) {
 		super(permit);
@@ -34,9 +43,7 @@ final class BlockingWaiter extends Waiter {
 	 */
 	boolean await(MutexTable table, String key, Long deadline) throws InterruptedException {
 		while (!this.granted) {
-			if (this.signalled) {
-				this.signalled = false;
-				table.retry(key, this);
+			if (retriedOrSpun(table, key)) {
 				continue;
 			}
 			if (deadline == null) {
@@ -57,6 +64,34 @@ final class BlockingWaiter extends Waiter {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Non-fair: retries after a wake-up, or spins a while after a retry that an arriving caller
+	 * beat, longer each time, staying the woken waiter meanwhile so that releases need not wake
+	 * it again; gives that up before it parks, so that the next release wakes it. Returns
+	 * {@code false} when it is time to park.
+	 */
+	private boolean retriedOrSpun(MutexTable table, String key) {
+		if (this.signalled) {
+			this.signalled = false;
+			table.retry(key, this, true);
+			this.spins = this.postSpins = Math.min((this.postSpins << 1) | 1, MAX_SPINS);
+			return true;
+		}
+		if (this.spins > 0) {
+			this.spins--;
+			Thread.onSpinWait();
+			if (this.queue.isFree()) {
+				table.retry(key, this, this.spins > 0);
+			}
+			return true;
+		}
+		if (this.postSpins > 0 && this.queue.isWoken(this)) {
+			table.retry(key, this);
+			return true;
+		}
+		return false;
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.baton.mutex;
 
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One hold of a key's mutex. {@link #close()} releases it, once: further calls do nothing. A
@@ -8,8 +9,26 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 public final class MutexPermit implements AutoCloseable {
 
-	private static final AtomicIntegerFieldUpdater<MutexPermit> RELEASED = AtomicIntegerFieldUpdater
-		.newUpdater(MutexPermit.class, "released");
+	/** Set in {@link #state} once this permit is released. */
+	private static final int RELEASED = 1 << 31;
+
+	/** The part of {@link #state} that counts the holds of this permit's hold generation. */
+	private static final int HOLDS = ~RELEASED;
+
+	private static final VarHandle STATE;
+
+	private static final VarHandle ENTRY;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			STATE = lookup.findVarHandle(MutexPermit.class, "state", int.class);
+			ENTRY = lookup.findVarHandle(MutexPermit.class, "entry", MutexEntry.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final KeyedMutexPool pool;
 
@@ -19,16 +38,32 @@ public final class MutexPermit implements AutoCloseable {
 	final Object owner;
 
 	/**
-	 * Whether the hold lives in the pool's map, not in a slot (see {@link MutexSlots}): set under
-	 * the key's bin lock when the slot's hold is moved there, or before the permit is handed out
-	 * when it was granted there. Read without that lock only as a hint.
+	 * The permit whose hold this one re-entered, or this permit itself. The first permit of an
+	 * owner's holds counts them all (see {@link #state}), so a re-entry joins that count.
 	 */
-	boolean inMap;
+	MutexPermit outer = this;
 
 	/** When the hold began, on the pool's clock. */
 	long grantedAt;
 
-	private volatile int released;
+	/**
+	 * The {@link #RELEASED} flag, and for an outer permit the holds of its owner that are not
+	 * released yet (its own and its re-entries'). The count starts at one and, once it fell to
+	 * zero, never rises again, so a count above zero proves the permit still heads the mutex.
+	 * Accessed through {@link #STATE} only, with volatile semantics; a plain field so that its
+	 * initial value costs no fence on the fast path (the permit is published by a
+	 * compare-and-set).
+	 */
+	@SuppressWarnings("FieldMayBeFinal")
+	private int state = 1;
+
+	/**
+	 * The map entry that holds this permit, or {@code null} while it is held in a slot (see
+	 * {@link MutexSlots}). Set when granted in the map, before the permit is handed out, or when
+	 * the slot's hold is moved to the map, under the key's bin lock (release and acquire ordered).
+	 */
+	@SuppressWarnings("unused")
+	private MutexEntry entry;
 
 	MutexPermit(KeyedMutexPool pool, String key, Object owner) {
 		this.pool = pool;
@@ -43,7 +78,7 @@ public final class MutexPermit implements AutoCloseable {
 
 	/** Whether {@link #close()} has been called. */
 	public boolean isReleased() {
-		return this.released != 0;
+		return (state() & RELEASED) != 0;
 	}
 
 	/** Releases the hold; the next waiter for the key, if any, gets the mutex. Idempotent. */
@@ -57,30 +92,63 @@ public final class MutexPermit implements AutoCloseable {
 	/**
 	 * Releases the hold unless it was released already; returns whether this call released it.
 	 * A hold in a slot is released by the compare-and-set that takes this permit out of it, which
-	 * succeeds at most once, so that needs no flag of its own; one moved to the map is released
-	 * under the key's bin lock, which checks and sets the flag (see {@link #markReleased()}).
+	 * succeeds at most once, so that needs no flag of its own; one in the map by the
+	 * compare-and-set of {@link #state} (see {@link #releaseHold()}).
 	 */
 	boolean release() {
-		if (this.released != 0) {
+		if (isReleased()) {
 			return false;
 		}
 		MutexTable table = this.pool.table();
-		if (!this.inMap && table.giveBack(this)) {
+		if (entry() == null && table.giveBack(this)) {
 			// Only for isReleased(): the slot's compare-and-set already made the release exactly-once.
-			RELEASED.lazySet(this, 1);
+			STATE.setRelease(this, RELEASED);
 			return true;
 		}
 		return table.releaseInMap(this);
 	}
 
-	/** Under the key's bin lock: whether the hold is in the map and still to be released. */
-	boolean markReleased() {
-		if (!this.inMap || this.released != 0) {
-			// Not in the map: the slot's hold was released already, by another call of close().
-			return false;
+	MutexEntry entry() {
+		return (MutexEntry) ENTRY.getAcquire(this);
+	}
+
+	void enterMap(MutexEntry entry) {
+		ENTRY.setRelease(this, entry);
+	}
+
+	/**
+	 * Marks this permit released and gives back its hold.
+	 * @return how many holds of the owner remain (0: the mutex is free to hand on), or -1 if
+	 * this permit was released already
+	 */
+	int releaseHold() {
+		int current;
+		do {
+			current = state();
+			if ((current & RELEASED) != 0) {
+				return -1;
+			}
 		}
-		this.released = 1;
-		return true;
+		while (!STATE.compareAndSet(this, current, (this.outer == this) ? (current | RELEASED) - 1 : RELEASED));
+		return (this.outer == this) ? current - 1 : this.outer.dropHold();
+	}
+
+	/** A re-entry of this (outer) permit's hold; fails once its holds fell to zero. */
+	boolean reenter() {
+		for (int current = state(); (current & HOLDS) > 0; current = state()) {
+			if (STATE.compareAndSet(this, current, current + 1)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private int state() {
+		return (int) STATE.getVolatile(this);
+	}
+
+	private int dropHold() {
+		return ((int) STATE.getAndAdd(this, -1) - 1) & HOLDS;
 	}
 
 }

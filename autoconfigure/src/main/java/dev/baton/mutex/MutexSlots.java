@@ -24,19 +24,29 @@ import org.springframework.util.Assert;
  */
 final class MutexSlots {
 
+	/** Fibonacci hashing's multiplier: 2^32 divided by the golden ratio. */
+	private static final int SPREAD = 0x9E3779B9;
+
 	private final AtomicReferenceArray<Object> slots;
 
 	private final int mask;
+
+	private final int shift;
 
 	MutexSlots(int count) {
 		Assert.isTrue(count > 0 && Integer.bitCount(count) == 1, "slot count must be a power of two");
 		this.slots = new AtomicReferenceArray<>(count);
 		this.mask = count - 1;
+		this.shift = Integer.numberOfLeadingZeros(count) + 1;
 	}
 
+	/**
+	 * The key's slot, from the top bits of its hash times {@link #SPREAD}: keys whose hashes are
+	 * close ("hot-1", "hot-2") land far apart, not in neighbouring slots of one cache line, where
+	 * every compare-and-set of one would slow down the others.
+	 */
 	int index(String key) {
-		int hash = key.hashCode();
-		return (hash ^ (hash >>> 16)) & this.mask;
+		return ((key.hashCode() * SPREAD) >>> this.shift) & this.mask;
 	}
 
 	/**

@@ -13,13 +13,16 @@ abstract class Waiter {
 	final Object owner;
 
 	/**
-	 * Set when the mutex is this waiter's: inside the key's {@code compute}, or by the slot
-	 * fast path right after its compare-and-set; read by the waiting side.
+	 * Set when the mutex is this waiter's: inside the key's {@code compute}, or right after the
+	 * compare-and-set that took it (slot or entry); read by the waiting side.
 	 */
 	volatile boolean granted;
 
 	/** Whether {@link MutexTable#arrive} put this waiter in the key's queue. */
 	boolean queued;
+
+	/** The entry whose queue this waiter joined. */
+	MutexEntry queue;
 
 	/** A waiter to wake after this one left the queue of a free mutex (non-fair hand-on). */
 	Waiter passOn;
@@ -29,9 +32,9 @@ abstract class Waiter {
 		this.owner = permit.owner;
 	}
 
-	/** Under the key's bin lock: the mutex is this waiter's, as an entry of the map. */
-	void grantInMap() {
-		this.permit.inMap = true;
+	/** The mutex is this waiter's, as the map's {@code entry}. */
+	void grantInMap(MutexEntry entry) {
+		this.permit.enterMap(entry);
 		this.granted = true;
 	}
 

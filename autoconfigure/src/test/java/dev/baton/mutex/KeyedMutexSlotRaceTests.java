@@ -3,12 +3,9 @@ package dev.baton.mutex;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +15,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.baton.BatonException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,20 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The fast path's slots shrunk to one or two, so every second party moves a direct holder into
  * the map and back: collisions and migrations happen all the time.
  */
-class KeyedMutexSlotRaceTests {
-
-	private static final Duration LONG = Duration.ofSeconds(30);
-
-	private static final int THREADS = 8;
-
-	private static final int HOT_KEYS = 3;
-
-	private final ExecutorService executor = Executors.newCachedThreadPool();
-
-	@AfterEach
-	void stop() {
-		this.executor.shutdownNow();
-	}
+class KeyedMutexSlotRaceTests extends KeyedMutexRaces {
 
 	@ParameterizedTest(name = "slots={0}, fair={1}")
 	@CsvSource({ "1, true", "1, false", "2, true", "2, false" })
@@ -252,29 +235,9 @@ class KeyedMutexSlotRaceTests {
 		}
 	}
 
-	private void runOnAllThreads(Worker worker) throws Exception {
-		List<CompletableFuture<Void>> running = new ArrayList<>();
-		for (int t = 0; t < THREADS; t++) {
-			int index = t;
-			running.add(CompletableFuture.runAsync(() -> worker.run(index), this.executor));
-		}
-		CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-	}
-
 	private static void awaitParked(AtomicReference<Thread> thread) {
 		org.awaitility.Awaitility.await()
 			.until(() -> thread.get() != null && thread.get().getState() == Thread.State.WAITING);
-	}
-
-	private <T> T elsewhere(java.util.concurrent.Callable<T> action) throws Exception {
-		return this.executor.submit(action).get(10, TimeUnit.SECONDS);
-	}
-
-	@FunctionalInterface
-	private interface Worker {
-
-		void run(int thread);
-
 	}
 
 }
