@@ -109,7 +109,12 @@ final class MutexEntry {
 	 * Whether a non-fair release that freed the mutex must take the bin lock: to wake a waiter
 	 * (someone is queued and nobody woken is on the way) or to remove the entry (nobody is).
 	 * The release frees the mutex before it looks here, and a waiter is counted, or a woken one
-	 * cleared, before it tries to take the mutex, so one of the two sees the other.
+	 * cleared, before it tries to take the mutex, so one of the two sees the other. That rests on
+	 * the three fields being volatile and on this order: the release writes {@link #holder},
+	 * then reads {@link #waiting} and {@link #woken}. An arriving waiter writes {@code waiting}
+	 * under the bin lock and does not look at {@code holder} again: a release that read the
+	 * count before it settles under that lock after it. A woken waiter clears {@code woken}
+	 * under the bin lock, then reads {@code holder}.
 	 */
 	boolean needsSettling() {
 		return this.waiting == 0 || this.woken == null;
@@ -117,14 +122,20 @@ final class MutexEntry {
 
 	/**
 	 * Under the bin lock, after a non-fair release or a waiter's leaving: the first waiter if it
-	 * is to be woken now (the mutex is free and nobody woken is on the way), recorded as woken.
+	 * is to be woken now (the mutex is free and nobody woken is on the way). Only a blocking
+	 * waiter is recorded as woken, so that releases meanwhile leave it to retry on its own
+	 * thread. A reactive one retries inside its wake-up, which may be queued behind a subscriber
+	 * still running on the waking thread; recorded, it would keep every later release from
+	 * waking anyone until that subscriber returned. Woken twice, it takes the mutex once.
 	 */
 	Waiter wakeFirst() {
 		Waiter first = first();
 		if (this.holder != null || first == null || this.woken != null) {
 			return null;
 		}
-		this.woken = first;
+		if (first instanceof BlockingWaiter) {
+			this.woken = first;
+		}
 		return first;
 	}
 

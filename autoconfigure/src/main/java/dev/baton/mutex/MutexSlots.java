@@ -37,6 +37,7 @@ final class MutexSlots {
 		Assert.isTrue(count > 0 && Integer.bitCount(count) == 1, "slot count must be a power of two");
 		this.slots = new AtomicReferenceArray<>(count);
 		this.mask = count - 1;
+		// For one slot this is 32, which Java's shift reads as 0: harmless, the mask is 0 then.
 		this.shift = Integer.numberOfLeadingZeros(count) + 1;
 	}
 

@@ -189,6 +189,7 @@ final class MutexTable {
 				return entry;
 			}
 			if (entry != released) {
+				// An assertion: an entry is never removed while held, so this cannot happen.
 				throw new IllegalStateException("The keyed mutex on key '" + key + "' is not held by this permit");
 			}
 			next[0] = entry.pollFirst();

@@ -7,15 +7,19 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import dev.baton.BatonException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -308,6 +312,64 @@ class KeyedMutexBargingTests extends KeyedMutexRaces {
 			};
 		}
 
+	}
+
+
+	/**
+	 * A reactive subscriber runs inside the wake-up loop of the release that granted it; when it
+	 * releases in turn, the next (reactive) waiter's wake-up is queued behind it on that thread.
+	 * While the subscriber still runs, a barger takes and releases the key: that release must
+	 * wake the queue, so the blocking waiter further back is served without waiting for the
+	 * subscriber to return.
+	 */
+	@Test
+	void aReactiveWakeUpQueuedBehindARunningSubscriberDoesNotStallTheQueue() throws Exception {
+		KeyedMutexPool pool = nonFair(4096);
+		MutexPermit first = pool.lock("k");
+		CountDownLatch bargeNow = new CountDownLatch(1);
+		CountDownLatch barged = new CountDownLatch(1);
+		CountDownLatch blockingWaiterServed = new CountDownLatch(1);
+		AtomicBoolean servedWhileSubscriberRan = new AtomicBoolean();
+		pool.tryLockAsync("k", LONG).subscribe((permit) -> {
+			permit.close();
+			bargeNow.countDown();
+			try {
+				barged.await(10, TimeUnit.SECONDS);
+				servedWhileSubscriberRan.set(blockingWaiterServed.await(3, TimeUnit.SECONDS));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		pool.tryLockAsync("k", LONG).subscribe(MutexPermit::close);
+		ExecutorService executor = Executors.newCachedThreadPool();
+		try {
+			AtomicReference<Thread> blockingWaiter = new AtomicReference<>();
+			Future<?> served = executor.submit(() -> {
+				blockingWaiter.set(Thread.currentThread());
+				try (MutexPermit permit = pool.lock("k")) {
+					blockingWaiterServed.countDown();
+				}
+				return null;
+			});
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> blockingWaiter.get() != null
+					&& blockingWaiter.get().getState() == Thread.State.WAITING);
+			Future<?> barger = executor.submit(() -> {
+				bargeNow.await(10, TimeUnit.SECONDS);
+				pool.lock("k").close();
+				barged.countDown();
+				return null;
+			});
+			// Runs the first subscriber on this thread, inside this release's wake-up loop.
+			first.close();
+			barger.get(10, TimeUnit.SECONDS);
+			served.get(10, TimeUnit.SECONDS);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(servedWhileSubscriberRan).as("blocking waiter served while the subscriber still ran").isTrue();
+		assertThat(pool.size()).isZero();
 	}
 
 }
