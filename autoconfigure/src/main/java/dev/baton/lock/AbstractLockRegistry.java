@@ -136,7 +136,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	private Mono<Granted> attemptStore(KeyState state, String storeOwner, Duration lease, long deadline,
 			long startNanos) {
 		boolean queues = !remaining(deadline).isZero();
-		return attempt(state, storeOwner, lease, deadline, startNanos)
+		return attempt(state, storeOwner, lease, deadline, startNanos, false)
 			.onErrorMap((ex) -> !(ex instanceof LockException),
 					(ex) -> new LockUnavailableException(state.key, elapsed(startNanos), ex))
 			.doOnError((ex) -> giveBack(queues, state.key, storeOwner, ex instanceof LockAcquisitionException))
@@ -160,12 +160,14 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	/**
 	 * One store attempt; when busy, the next one is chained after the wake-up. The signal is
 	 * armed before asking, so a release published while the answer travels is not missed.
+	 * @param retry whether an earlier attempt of this hold was answered busy, and queued it
 	 */
-	private Mono<Granted> attempt(KeyState state, String storeOwner, Duration lease, long deadline, long startNanos) {
+	private Mono<Granted> attempt(KeyState state, String storeOwner, Duration lease, long deadline, long startNanos,
+			boolean retry) {
 		return Mono.defer(() -> {
 			CompletableFuture<Void> signal = state.armReleaseSignal();
 			long askedAt = System.nanoTime();
-			return this.store.acquire(state.key, storeOwner, lease, remaining(deadline), this.options.handoffBudget())
+			return this.store.acquire(state.key, storeOwner, lease, remaining(deadline), this.options.handoffBudget(), retry)
 				.flatMap((result) -> {
 					if (result.acquired()) {
 						return Mono.just(new Granted(result.token(), askedAt));
@@ -176,7 +178,8 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 					}
 					Duration nap = (result.retryIn().compareTo(left) < 0) ? result.retryIn() : left;
 					return Mono.firstWithSignal(Mono.fromFuture(signal, true), Mono.delay(nap).then())
-						.then(attempt(state, storeOwner, lease, deadline, startNanos));
+						// Asked with time left to wait, so the store queued it.
+						.then(attempt(state, storeOwner, lease, deadline, startNanos, true));
 				});
 		});
 	}

@@ -15,7 +15,8 @@ final class LocalLockStore implements LockStore {
 	private final AtomicLong tokens = new AtomicLong();
 
 	@Override
-	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs) {
+	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs,
+			boolean retry) {
 		return Mono.fromSupplier(() -> Attempt.acquired(this.tokens.addAndGet(handoffs + 1L) - handoffs));
 	}
 

@@ -19,8 +19,10 @@ interface LockStore {
 	 * @param handoffs how many local hand-offs the hold may make: the tokens after the one
 	 * returned are reserved for them, so every later hold's token is higher, whether or not
 	 * this hold is ever released
+	 * @param retry whether this hold asked before and may be queued: it then goes through the
+	 * queue, never the fast path that takes a free lock without looking at it
 	 */
-	Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs);
+	Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs, boolean retry);
 
 	/**
 	 * Releases the owner's hold.

@@ -62,21 +62,23 @@ final class RedisLockStore implements LockStore {
 	}
 
 	@Override
-	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs) {
-		return acquire(key, owner, lease, willWait, handoffs, clockMicros());
+	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs,
+			boolean retry) {
+		return acquire(key, owner, lease, willWait, handoffs, retry, clockMicros());
 	}
 
 	/**
-	 * {@link #acquire(String, String, Duration, Duration, int)} with the clock reading that
+	 * {@link #acquire(String, String, Duration, Duration, int, boolean)} with the clock reading that
 	 * floors the fencing token: one reading for all masters of a Redlock acquisition.
 	 * @param floor the least token to issue, the caller's clock in epoch microseconds
 	 */
-	Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs, long floor) {
+	Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs, boolean retry,
+			long floor) {
 		String lockKey = lockKey(key);
 		List<String> keys = List.of(lockKey, lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse");
 		return ACQUIRE
 			.<Long>execute(this.redis, keys, List.of(owner, millis(lease), millis(willWait), Integer.toString(handoffs),
-					Long.toString(floor)), this.deadline)
+					Long.toString(floor), retry ? "1" : "0"), this.deadline)
 			.map(RedisLockStore::attempt);
 	}
 

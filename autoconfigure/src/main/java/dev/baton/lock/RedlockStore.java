@@ -34,12 +34,13 @@ final class RedlockStore implements LockStore {
 	}
 
 	@Override
-	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs) {
+	public Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs,
+			boolean retry) {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			// One clock reading for every master, so that their tokens compare.
 			long floor = RedisLockStore.clockMicros();
-			return ask(key, (master) -> master.acquire(key, owner, lease, willWait, handoffs, floor)).flatMap((attempts) -> {
+			return ask(key, (master) -> master.acquire(key, owner, lease, willWait, handoffs, retry, floor)).flatMap((attempts) -> {
 				long acquired = attempts.stream().filter(Attempt::acquired).count();
 				Duration validity = lease.minus(AbstractLockRegistry.elapsed(start)).minus(drift(lease));
 				if (acquired >= this.quorum && !validity.isNegative() && !validity.isZero()) {

@@ -1,6 +1,8 @@
 -- Acquires a lock or queues the caller as a waiter.
 --
--- KEYS[1]  the lock: a string holding the owner token, expiring with the lease
+-- KEYS[1]  the lock: a string holding the owner token, expiring with the lease; the token
+--          followed by "+" once someone queued behind this hold; "+" alone while the lock is
+--          free but kept for the head of the queue (see release.lua)
 -- KEYS[2]  the fence: the last fencing token reserved for this key
 -- KEYS[3]  the wait queue: a sorted set of owners by arrival
 -- KEYS[4]  the queue's lapse times: a hash owner -> epoch ms after which the entry is dropped
@@ -9,6 +11,7 @@
 -- ARGV[3]  how long the caller is still willing to wait, ms (0: do not queue it)
 -- ARGV[4]  how many tokens after its own the hold reserves for local hand-offs
 -- ARGV[5]  the caller's clock, epoch us: the least token it may be given
+-- ARGV[6]  "1" when this hold has asked before and may be queued: it skips the fast path
 --
 -- Returns  token > 0   acquired, with a fresh fencing token (or the hold's own, when its owner
 --                      asks again)
@@ -17,7 +20,9 @@
 -- One integer rather than a pair: the cheapest reply to read on the hot path.
 --
 -- Every redis.call costs the script about as much as a whole PING costs the server, so the
--- common case, a free lock with nobody queued, is kept to three of them.
+-- common case, a free lock with nobody queued, is kept to two of them. The queue is not looked
+-- at there: a lock with waiters is never absent but held, flagged, or kept for the head. Only
+-- when it expired under its waiters (its holder died) may a newcomer take it ahead of them.
 
 -- How long the fence outlives its key's last acquisition, ms; past it, tokens go on from the clock.
 local FENCE_RETENTION = 86400000
@@ -48,20 +53,22 @@ local function issueToken()
   return token
 end
 
-local queued = redis.call('EXISTS', KEYS[3]) == 1
-if not queued and redis.call('SET', KEYS[1], owner, 'NX', 'PX', ARGV[2]) then
+if ARGV[6] ~= '1' and redis.call('SET', KEYS[1], owner, 'NX', 'PX', ARGV[2]) then
   return issueToken()
 end
 
 local holder = redis.call('GET', KEYS[1])
 local time = redis.call('TIME')
-if holder == owner then
+if holder == owner or holder == owner .. '+' then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   -- Nobody else was issued a token since: the fence still ends this hold's reservation.
   local last = tonumber(redis.call('GET', KEYS[2]))
   return last and (last - tonumber(ARGV[4])) or issueToken()
 end
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local queued = redis.call('EXISTS', KEYS[3]) == 1
+-- Free, or kept for the head of the queue: either way only the head may take it.
+local free = holder == false or holder == '+'
 
 -- The first live waiter, dropping those whose entry lapsed (a waiter that died or gave up).
 local head = nil
@@ -79,17 +86,20 @@ while queued do
   redis.call('HDEL', KEYS[4], first)
 end
 
-if holder == false and (head == nil or head == owner) then
+if free and (head == nil or head == owner) then
   if head == owner then
     redis.call('ZREM', KEYS[3], owner)
     redis.call('HDEL', KEYS[4], owner)
   end
-  redis.call('SET', KEYS[1], owner, 'PX', ARGV[2])
+  -- Flagged from the start when others still wait, so that its release wakes them.
+  local value = owner
+  if head ~= nil and redis.call('EXISTS', KEYS[3]) == 1 then value = owner .. '+' end
+  redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
   return issueToken()
 end
 
 local wait
-if holder == false then
+if free then
   wait = headLapse - now
 else
   wait = redis.call('PTTL', KEYS[1])
@@ -105,6 +115,10 @@ if willWait > 0 then
   if redis.call('PTTL', KEYS[3]) < queueFor then
     redis.call('PEXPIRE', KEYS[3], queueFor)
     redis.call('PEXPIRE', KEYS[4], queueFor)
+  end
+  -- Tell the holder's release that someone waits (a free lock's taker is flagged as it takes it).
+  if not free and string.sub(holder, -1) ~= '+' then
+    redis.call('SET', KEYS[1], holder .. '+', 'KEEPTTL')
   end
 end
 return -(wait + 1)

@@ -11,7 +11,15 @@
 
 local removed = redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
-if removed == 1 and redis.call('EXISTS', KEYS[1]) == 0 and redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('PUBLISH', ARGV[2], ARGV[3])
+if removed == 1 then
+  local holder = redis.call('GET', KEYS[1])
+  if holder == false or holder == '+' then
+    if redis.call('EXISTS', KEYS[2]) == 1 then
+      redis.call('PUBLISH', ARGV[2], ARGV[3])
+    elseif holder == '+' then
+      -- It was kept for the queue, which is now empty.
+      redis.call('DEL', KEYS[1])
+    end
+  end
 end
 return removed

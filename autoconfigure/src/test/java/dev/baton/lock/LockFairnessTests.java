@@ -1,11 +1,14 @@
 package dev.baton.lock;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.baton.redis.RedisKeyspace;
+import dev.baton.redis.RedisPubSubHub;
+import dev.baton.redis.ScriptConnection;
 import dev.baton.test.RedisTestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +30,18 @@ class LockFairnessTests {
 
 	private static final int BUDGET = 4;
 
+	private static final Duration LEASE = Duration.ofSeconds(5);
+
 	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
 
 	private final List<RedisLockRegistry> registries = new ArrayList<>();
 
+	private final List<RedisPubSubHub> hubs = new ArrayList<>();
+
 	@AfterEach
 	void tearDown() {
 		this.registries.forEach(RedisLockRegistry::close);
+		this.hubs.forEach(RedisPubSubHub::destroy);
 		this.factories.forEach(LettuceConnectionFactory::destroy);
 	}
 
@@ -88,6 +96,61 @@ class LockFairnessTests {
 		long[] all = java.util.Arrays.stream(overtakes).flatMapToLong(java.util.Arrays::stream).sorted().toArray();
 		assertThat(all[(int) Math.ceil(all.length * 0.99) - 1]).isLessThanOrEqualTo(bound);
 		assertThat(counts).containsOnly(rounds);
+	}
+
+	@Test
+	void aLockReleasedWhileSomeoneWaitsIsKeptForThatWaiterNotTakenByANewcomer() throws Exception {
+		String prefix = "kept" + System.nanoTime();
+		RedisLockStore queue = storeOn(prefix);
+		DistributedLock holder = registry(prefix).obtain("sku");
+		DistributedLock newcomer = registry(prefix).obtain("sku");
+		holder.lock();
+		long holderToken = holder.fencingToken();
+		// A waiter that asks once and is queued, and wakes only when the test says so.
+		assertThat(queue.acquire("sku", "waiter", LEASE, LEASE, 0, false).block().acquired()).isFalse();
+		holder.unlock();
+		assertThat(newcomer.tryLock()).as("newcomer ahead of the queued waiter").isFalse();
+		LockStore.Attempt waiter = queue.acquire("sku", "waiter", LEASE, LEASE, 0, true).block();
+		assertThat(waiter.acquired()).isTrue();
+		assertThat(waiter.token()).isGreaterThan(holderToken);
+		assertThat(queue.release("sku", "waiter").block()).isTrue();
+		assertThat(newcomer.tryLock()).isTrue();
+		newcomer.unlock();
+	}
+
+	@Test
+	void aLockKeptForAWaiterThatGaveUpIsFreeAgain() throws Exception {
+		String prefix = "gaveup" + System.nanoTime();
+		RedisLockStore queue = storeOn(prefix);
+		DistributedLock holder = registry(prefix).obtain("sku");
+		DistributedLock newcomer = registry(prefix).obtain("sku");
+		holder.lock();
+		assertThat(queue.acquire("sku", "waiter", LEASE, LEASE, 0, false).block().acquired()).isFalse();
+		holder.unlock();
+		queue.cancel("sku", "waiter").block();
+		assertThat(newcomer.tryLock()).isTrue();
+		newcomer.unlock();
+	}
+
+	private RedisLockRegistry registry(String prefix) {
+		RedisLockRegistry registry = new RedisLockRegistry(factory(), new RedisKeyspace(prefix), null,
+				LockOptions.DEFAULTS);
+		this.registries.add(registry);
+		return registry;
+	}
+
+	/** A bare store, to play a waiter on another instance step by step. */
+	private RedisLockStore storeOn(String prefix) {
+		LettuceConnectionFactory factory = factory();
+		RedisPubSubHub hub = new RedisPubSubHub(factory);
+		this.hubs.add(hub);
+		return new RedisLockStore(new ScriptConnection(factory), new RedisKeyspace(prefix), hub, LEASE);
+	}
+
+	private LettuceConnectionFactory factory() {
+		LettuceConnectionFactory factory = RedisTestServers.shared().newConnectionFactory();
+		this.factories.add(factory);
+		return factory;
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {
