@@ -91,7 +91,8 @@ final class RedisLockStore implements LockStore {
 	@Override
 	public Mono<Boolean> release(String key, String owner) {
 		String lockKey = lockKey(key);
-		return RELEASE.<Long>execute(this.redis, List.of(lockKey, lockKey + ":queue"), List.of(owner, this.channel, key),
+		return RELEASE.<Long>execute(this.redis, List.of(lockKey, lockKey + ":queue", lockKey + ":lapse"),
+				List.of(owner, this.channel, key),
 				this.deadline)
 			.map((result) -> result >= 0);
 	}

@@ -3,6 +3,7 @@
 -- KEYS[1]  the lock: a string holding the owner token, followed by "+" once someone queued
 --          behind this hold
 -- KEYS[2]  the wait queue
+-- KEYS[3]  the queue's lapse times
 -- ARGV[1]  owner token
 -- ARGV[2]  release channel
 -- ARGV[3]  the caller's key, published so that waiters need not map the lock key back to it
@@ -12,8 +13,9 @@
 --              Nothing is deleted.
 -- The fence needs no update: the hold reserved its hand-off tokens when it was acquired.
 
--- A queued waiter's grace, ms (as in acquire.lua): how long the lock is kept for a head that is gone.
-local QUEUE_GRACE = 2000
+-- A lock kept for a queued waiter stays kept this long past the waiter's lapse, ms, so that the
+-- waiters told to come back at that lapse find it still kept, drop the lapsed entry and take it.
+local KEEP_MARGIN = 250
 
 local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then
@@ -24,11 +26,28 @@ end
 if holder ~= ARGV[1] .. '+' then
   return -1
 end
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  -- Kept for the head of the queue, so that a newcomer cannot take it while the head wakes up.
-  redis.call('SET', KEYS[1], '+', 'PX', QUEUE_GRACE)
-  redis.call('PUBLISH', ARGV[2], ARGV[3])
-else
-  redis.call('DEL', KEYS[1])
+
+-- Someone queued during this hold. The first live waiter (lapsed entries are dropped, as in
+-- acquire.lua) gets the lock kept for it ("+") until it comes or its entry lapses, so that no
+-- newcomer takes the lock ahead of the queue meanwhile.
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local keepUntil = nil
+while true do
+  local first = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+  if first == nil then break end
+  local lapse = tonumber(redis.call('HGET', KEYS[3], first) or '0')
+  if lapse > now then
+    keepUntil = lapse
+    break
+  end
+  redis.call('ZREM', KEYS[2], first)
+  redis.call('HDEL', KEYS[3], first)
 end
+if keepUntil == nil then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+redis.call('SET', KEYS[1], '+', 'PX', keepUntil - now + KEEP_MARGIN)
+redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 0

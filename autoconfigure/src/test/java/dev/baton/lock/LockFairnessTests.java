@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Under sustained contention from several instances no waiter starves: between asking for the
@@ -116,6 +117,29 @@ class LockFairnessTests {
 		assertThat(queue.release("sku", "waiter").block()).isTrue();
 		assertThat(newcomer.tryLock()).isTrue();
 		newcomer.unlock();
+	}
+
+	@Test
+	void aDeadQueueHeadKeepsTheLockForTheLiveWaitersBehindItNotForNewcomers() {
+		String prefix = "deadhead" + System.nanoTime();
+		RedisLockStore store = storeOn(prefix);
+		assertThat(store.acquire("sku", "holder", LEASE, Duration.ZERO, 0, false).block().acquired()).isTrue();
+		// The head queues for 3 s and dies; a live waiter queues behind it.
+		assertThat(store.acquire("sku", "dead", LEASE, Duration.ofSeconds(3), 0, false).block().acquired()).isFalse();
+		assertThat(store.acquire("sku", "live", LEASE, LEASE, 0, false).block().acquired()).isFalse();
+		assertThat(store.release("sku", "holder").block()).isTrue();
+		// Woken by the release, the live waiter is told to come back when the dead head's entry lapses.
+		LockStore.Attempt woken = store.acquire("sku", "live", LEASE, LEASE, 0, true).block();
+		assertThat(woken.acquired()).isFalse();
+		Duration untilLapse = woken.retryIn();
+		assertThat(untilLapse).isGreaterThan(Duration.ofSeconds(2));
+		await("no newcomer takes the lock ahead of the live waiter").pollInterval(Duration.ofMillis(50))
+			.during(untilLapse.minusMillis(200))
+			.atMost(untilLapse.plusSeconds(2))
+			.until(() -> !store.acquire("sku", "newcomer", LEASE, Duration.ZERO, 0, false).block().acquired());
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> store.acquire("sku", "live", LEASE, LEASE, 0, true).block().acquired());
+		assertThat(store.release("sku", "live").block()).isTrue();
 	}
 
 	@Test
