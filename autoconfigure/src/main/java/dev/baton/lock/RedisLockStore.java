@@ -22,9 +22,14 @@ final class RedisLockStore implements LockStore {
 
 	static final String FEATURE = "lock";
 
-	private static final LuaScript ACQUIRE = LuaScript.fromClasspath("dev/baton/lock/acquire.lua", ReturnType.INTEGER);
+	/** What acquire and release both read of the fair queue. */
+	private static final String QUEUE = "dev/baton/lock/queue.lua";
 
-	private static final LuaScript RELEASE = LuaScript.fromClasspath("dev/baton/lock/release.lua", ReturnType.INTEGER);
+	private static final LuaScript ACQUIRE = LuaScript.fromClasspath("dev/baton/lock/acquire.lua", ReturnType.INTEGER,
+			QUEUE);
+
+	private static final LuaScript RELEASE = LuaScript.fromClasspath("dev/baton/lock/release.lua", ReturnType.INTEGER,
+			QUEUE);
 
 	private static final LuaScript RENEW = LuaScript.fromClasspath("dev/baton/lock/renew.lua", ReturnType.INTEGER);
 
@@ -91,9 +96,7 @@ final class RedisLockStore implements LockStore {
 	@Override
 	public Mono<Boolean> release(String key, String owner) {
 		String lockKey = lockKey(key);
-		return RELEASE.<Long>execute(this.redis, List.of(lockKey, lockKey + ":queue", lockKey + ":lapse"),
-				List.of(owner, this.channel, key),
-				this.deadline)
+		return RELEASE.<Long>execute(this.redis, waitKeys(key), List.of(owner, this.channel, key), this.deadline)
 			.map((result) -> result >= 0);
 	}
 
@@ -105,14 +108,17 @@ final class RedisLockStore implements LockStore {
 
 	@Override
 	public Mono<Void> cancel(String key, String owner) {
-		String lockKey = lockKey(key);
-		return CANCEL
-			.execute(this.redis, List.of(lockKey, lockKey + ":queue", lockKey + ":lapse"), List.of(owner, this.channel, key))
-			.then();
+		return CANCEL.execute(this.redis, waitKeys(key), List.of(owner, this.channel, key)).then();
 	}
 
 	private String lockKey(String key) {
 		return this.keyspace.key(FEATURE, key);
+	}
+
+	/** The lock, its wait queue and the queue's lapse times: what release and cancel work on. */
+	private List<String> waitKeys(String key) {
+		String lockKey = lockKey(key);
+		return List.of(lockKey, lockKey + ":queue", lockKey + ":lapse");
 	}
 
 	private static Attempt attempt(long reply) {

@@ -40,7 +40,9 @@ final class RedlockStore implements LockStore {
 			long start = System.nanoTime();
 			// One clock reading for every master, so that their tokens compare.
 			long floor = RedisLockStore.clockMicros();
-			return ask(key, (master) -> master.acquire(key, owner, lease, willWait, handoffs, retry, floor)).flatMap((attempts) -> {
+			Mono<List<Attempt>> asked = ask(key,
+					(master) -> master.acquire(key, owner, lease, willWait, handoffs, retry, floor));
+			return asked.flatMap((attempts) -> {
 				long acquired = attempts.stream().filter(Attempt::acquired).count();
 				Duration validity = lease.minus(AbstractLockRegistry.elapsed(start)).minus(drift(lease));
 				if (acquired >= this.quorum && !validity.isNegative() && !validity.isZero()) {

@@ -47,12 +47,19 @@ public final class LuaScript {
 	}
 
 	/**
-	 * Reads a script from the class path, now.
+	 * Reads a script from the class path, now, after the libraries it uses: files of
+	 * {@code local function}s that several scripts share, put in front of its source, since
+	 * Redis runs one text per script.
 	 * @param path e.g. {@code dev/baton/lock/acquire.lua}
 	 * @param returnType how Redis's reply is read
+	 * @param libraries e.g. {@code dev/baton/lock/queue.lua}, in the order they are put in front
 	 */
-	public static LuaScript fromClasspath(String path, ReturnType returnType) {
-		return new LuaScript(path, read(path), returnType);
+	public static LuaScript fromClasspath(String path, ReturnType returnType, String... libraries) {
+		StringBuilder source = new StringBuilder();
+		for (String library : libraries) {
+			source.append(read(library)).append('\n');
+		}
+		return new LuaScript(path, source.append(read(path)).toString(), returnType);
 	}
 
 	/**

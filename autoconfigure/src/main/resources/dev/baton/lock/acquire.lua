@@ -1,4 +1,5 @@
 -- Acquires a lock or queues the caller as a waiter.
+-- (epochMillis and firstLiveWaiter come from queue.lua, put in front of this script.)
 --
 -- KEYS[1]  the lock: a string holding the owner token, expiring with the lease; the token
 --          followed by "+" once someone queued behind this hold; "+" alone while the lock is
@@ -58,33 +59,17 @@ if ARGV[6] ~= '1' and redis.call('SET', KEYS[1], owner, 'NX', 'PX', ARGV[2]) the
 end
 
 local holder = redis.call('GET', KEYS[1])
-local time = redis.call('TIME')
 if holder == owner or holder == owner .. '+' then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   -- Nobody else was issued a token since: the fence still ends this hold's reservation.
   local last = tonumber(redis.call('GET', KEYS[2]))
   return last and (last - tonumber(ARGV[4])) or issueToken()
 end
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local queued = redis.call('EXISTS', KEYS[3]) == 1
+local time = redis.call('TIME')
+local now = epochMillis(time)
 -- Free, or kept for the head of the queue: either way only the head may take it.
 local free = holder == false or holder == '+'
-
--- The first live waiter, dropping those whose entry lapsed (a waiter that died or gave up).
-local head = nil
-local headLapse = 0
-while queued do
-  local first = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
-  if first == nil then break end
-  local lapse = tonumber(redis.call('HGET', KEYS[4], first) or '0')
-  if lapse > now then
-    head = first
-    headLapse = lapse
-    break
-  end
-  redis.call('ZREM', KEYS[3], first)
-  redis.call('HDEL', KEYS[4], first)
-end
+local head, headLapse = firstLiveWaiter(KEYS[3], KEYS[4], now)
 
 if free and (head == nil or head == owner) then
   if head == owner then

@@ -1,4 +1,5 @@
 -- Releases a lock by its owner, and wakes the waiters.
+-- (epochMillis and firstLiveWaiter come from queue.lua, put in front of this script.)
 --
 -- KEYS[1]  the lock: a string holding the owner token, followed by "+" once someone queued
 --          behind this hold
@@ -27,24 +28,11 @@ if holder ~= ARGV[1] .. '+' then
   return -1
 end
 
--- Someone queued during this hold. The first live waiter (lapsed entries are dropped, as in
--- acquire.lua) gets the lock kept for it ("+") until it comes or its entry lapses, so that no
--- newcomer takes the lock ahead of the queue meanwhile.
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local keepUntil = nil
-while true do
-  local first = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
-  if first == nil then break end
-  local lapse = tonumber(redis.call('HGET', KEYS[3], first) or '0')
-  if lapse > now then
-    keepUntil = lapse
-    break
-  end
-  redis.call('ZREM', KEYS[2], first)
-  redis.call('HDEL', KEYS[3], first)
-end
-if keepUntil == nil then
+-- Someone queued during this hold. The first live waiter gets the lock kept for it ("+") until
+-- it comes or its entry lapses, so that no newcomer takes the lock ahead of the queue meanwhile.
+local now = epochMillis(redis.call('TIME'))
+local head, keepUntil = firstLiveWaiter(KEYS[2], KEYS[3], now)
+if head == nil then
   redis.call('DEL', KEYS[1])
   return 0
 end
