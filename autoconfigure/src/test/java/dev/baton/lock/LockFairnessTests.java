@@ -101,20 +101,13 @@ class LockFairnessTests {
 
 	@Test
 	void aLockReleasedWhileSomeoneWaitsIsKeptForThatWaiterNotTakenByANewcomer() throws Exception {
-		String prefix = "kept" + System.nanoTime();
-		RedisLockStore queue = storeOn(prefix);
-		DistributedLock holder = registry(prefix).obtain("sku");
-		DistributedLock newcomer = registry(prefix).obtain("sku");
-		holder.lock();
-		long holderToken = holder.fencingToken();
-		// A waiter that asks once and is queued, and wakes only when the test says so.
-		assertThat(queue.acquire("sku", "waiter", LEASE, LEASE, 0, false).block().acquired()).isFalse();
-		holder.unlock();
+		ReleasedToAWaiter released = releasedToAWaiter("kept");
+		DistributedLock newcomer = released.newcomer();
 		assertThat(newcomer.tryLock()).as("newcomer ahead of the queued waiter").isFalse();
-		LockStore.Attempt waiter = queue.acquire("sku", "waiter", LEASE, LEASE, 0, true).block();
+		LockStore.Attempt waiter = released.waiterStore().acquire("sku", "waiter", LEASE, LEASE, 0, true).block();
 		assertThat(waiter.acquired()).isTrue();
-		assertThat(waiter.token()).isGreaterThan(holderToken);
-		assertThat(queue.release("sku", "waiter").block()).isTrue();
+		assertThat(waiter.token()).isGreaterThan(released.holderToken());
+		assertThat(released.waiterStore().release("sku", "waiter").block()).isTrue();
 		assertThat(newcomer.tryLock()).isTrue();
 		newcomer.unlock();
 	}
@@ -144,16 +137,28 @@ class LockFairnessTests {
 
 	@Test
 	void aLockKeptForAWaiterThatGaveUpIsFreeAgain() throws Exception {
-		String prefix = "gaveup" + System.nanoTime();
-		RedisLockStore queue = storeOn(prefix);
+		ReleasedToAWaiter released = releasedToAWaiter("gaveup");
+		released.waiterStore().cancel("sku", "waiter").block();
+		assertThat(released.newcomer().tryLock()).isTrue();
+		released.newcomer().unlock();
+	}
+
+	/**
+	 * A registry's holder of "sku" releases it while a waiter of another instance is queued; the
+	 * waiter, played step by step through a bare store, asked once and has not come back yet.
+	 */
+	private ReleasedToAWaiter releasedToAWaiter(String name) throws Exception {
+		String prefix = name + System.nanoTime();
+		RedisLockStore waiterStore = storeOn(prefix);
 		DistributedLock holder = registry(prefix).obtain("sku");
-		DistributedLock newcomer = registry(prefix).obtain("sku");
 		holder.lock();
-		assertThat(queue.acquire("sku", "waiter", LEASE, LEASE, 0, false).block().acquired()).isFalse();
+		long holderToken = holder.fencingToken();
+		assertThat(waiterStore.acquire("sku", "waiter", LEASE, LEASE, 0, false).block().acquired()).isFalse();
 		holder.unlock();
-		queue.cancel("sku", "waiter").block();
-		assertThat(newcomer.tryLock()).isTrue();
-		newcomer.unlock();
+		return new ReleasedToAWaiter(waiterStore, registry(prefix).obtain("sku"), holderToken);
+	}
+
+	private record ReleasedToAWaiter(RedisLockStore waiterStore, DistributedLock newcomer, long holderToken) {
 	}
 
 	private RedisLockRegistry registry(String prefix) {
