@@ -7,8 +7,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -342,32 +340,26 @@ class KeyedMutexBargingTests extends KeyedMutexRaces {
 			}
 		});
 		pool.tryLockAsync("k", LONG).subscribe(MutexPermit::close);
-		ExecutorService executor = Executors.newCachedThreadPool();
-		try {
-			AtomicReference<Thread> blockingWaiter = new AtomicReference<>();
-			Future<?> served = executor.submit(() -> {
-				blockingWaiter.set(Thread.currentThread());
-				try (MutexPermit permit = pool.lock("k")) {
-					blockingWaiterServed.countDown();
-				}
-				return null;
-			});
-			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> blockingWaiter.get() != null
-					&& blockingWaiter.get().getState() == Thread.State.WAITING);
-			Future<?> barger = executor.submit(() -> {
-				bargeNow.await(10, TimeUnit.SECONDS);
-				pool.lock("k").close();
-				barged.countDown();
-				return null;
-			});
-			// Runs the first subscriber on this thread, inside this release's wake-up loop.
-			first.close();
-			barger.get(10, TimeUnit.SECONDS);
-			served.get(10, TimeUnit.SECONDS);
-		}
-		finally {
-			executor.shutdownNow();
-		}
+		AtomicReference<Thread> blockingWaiter = new AtomicReference<>();
+		Future<?> served = this.executor.submit(() -> {
+			blockingWaiter.set(Thread.currentThread());
+			try (MutexPermit permit = pool.lock("k")) {
+				blockingWaiterServed.countDown();
+			}
+			return null;
+		});
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> blockingWaiter.get() != null
+				&& blockingWaiter.get().getState() == Thread.State.WAITING);
+		Future<?> barger = this.executor.submit(() -> {
+			bargeNow.await(10, TimeUnit.SECONDS);
+			pool.lock("k").close();
+			barged.countDown();
+			return null;
+		});
+		// Runs the first subscriber on this thread, inside this release's wake-up loop.
+		first.close();
+		barger.get(10, TimeUnit.SECONDS);
+		served.get(10, TimeUnit.SECONDS);
 		assertThat(servedWhileSubscriberRan).as("blocking waiter served while the subscriber still ran").isTrue();
 		assertThat(pool.size()).isZero();
 	}
