@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.lang.Nullable;
+
 /**
  * The part every registry shares, whatever the store: local FIFO queueing per key, hand-off of
  * a held lease to the next local waiter within a fairness budget, the renewal watchdog, and
@@ -104,32 +106,61 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 					.onErrorMap(TimeoutException.class, (ex) -> new LockAcquisitionException(key, elapsed(startNanos)))
 					.then(storeLease);
 		return held
-			.doOnSuccess((ignored) -> this.active.incrementAndGet())
+			.doOnSuccess((ignored) -> countHold())
 			.doOnError((ex) -> giveUp(state, owner, granted))
 			.doOnCancel(() -> giveUp(state, owner, granted));
 	}
 
 	/** The local owner makes sure this JVM holds the store lease: reuses a handed-off one or takes it. */
 	private Mono<Void> ensureLease(KeyState state, Object owner, Duration lease, long deadline, long startNanos) {
+		Lease current = takeOver(state);
+		if (current != null) {
+			return (lease == null || lease.equals(current.fixed)) ? Mono.empty() : refix(state, current, lease);
+		}
+		String storeOwner = newStoreOwner();
+		return attemptStore(state, storeOwner, leaseTime(lease), deadline, startNanos)
+			.doOnNext((granted) -> hold(state, storeOwner, lease, granted.token(), granted.askedAt()))
+			.then();
+	}
+
+	/**
+	 * The lease this JVM still holds for the key, now the new local owner's (a hand-off); or
+	 * {@code null} when the owner must ask the store, after giving back a lease that ran out.
+	 */
+	@Nullable
+	Lease takeOver(KeyState state) {
 		Lease current = state.lease;
 		if (current != null && current.isValid()) {
 			state.ownerToken(current.token);
-			return (lease == null || lease.equals(current.fixed)) ? Mono.empty() : refix(state, current, lease);
+			return current;
 		}
 		if (current != null) {
 			discard(state, current);
 		}
-		String storeOwner = this.instanceId + ":" + this.holdIds.incrementAndGet();
-		Duration leaseTime = (lease != null) ? lease : this.options.leaseTime();
-		return attemptStore(state, storeOwner, leaseTime, deadline, startNanos).map((granted) -> {
-			Lease taken = new Lease(storeOwner, lease, this.options.leaseTime(), granted.token(), granted.askedAt());
-			state.lease = taken;
-			state.ownerToken(granted.token());
-			if (lease == null) {
-				startWatchdog(state.key, taken);
-			}
-			return taken;
-		}).then();
+		return null;
+	}
+
+	/** A fresh store owner: one per hold taken from the store, shared by the local owners it is handed to. */
+	String newStoreOwner() {
+		return this.instanceId + ":" + this.holdIds.incrementAndGet();
+	}
+
+	/** The store lease to ask for: the fixed one, or the registry's, renewed by the watchdog. */
+	Duration leaseTime(@Nullable Duration lease) {
+		return (lease != null) ? lease : this.options.leaseTime();
+	}
+
+	/**
+	 * The store granted a hold, asked for at {@code askedAt} (System.nanoTime): it is now this
+	 * JVM's lease, with the watchdog renewing it unless {@code lease} is fixed.
+	 */
+	void hold(KeyState state, String storeOwner, @Nullable Duration lease, long token, long askedAt) {
+		Lease taken = new Lease(storeOwner, lease, this.options.leaseTime(), token, askedAt);
+		state.lease = taken;
+		state.ownerToken(token);
+		if (lease == null) {
+			startWatchdog(state.key, taken);
+		}
 	}
 
 	/** One store attempt after another, waking on the release notification or the lease's end. */
@@ -149,7 +180,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 * taken before its answer was lost to a deadline or a cancel. Both are no-ops for an owner
 	 * that has neither.
 	 */
-	private void giveBack(boolean queued, String key, String storeOwner, boolean refused) {
+	void giveBack(boolean queued, String key, String storeOwner, boolean refused) {
 		cancelQueued(queued, key, storeOwner);
 		if (!refused) {
 			this.store.release(key, storeOwner)
@@ -190,8 +221,32 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 * cleared and renewal stopped whatever the store answers.
 	 */
 	Mono<Void> release(KeyState state, Object owner) {
-		if (!state.decrement(owner)) {
+		Lease lease = relinquish(state, owner);
+		if (lease == null) {
 			return Mono.empty();
+		}
+		return this.store.release(state.key, lease.storeOwner)
+			.onErrorMap((ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
+			.flatMap((released) -> {
+				LockLostException lost = checkLost(state.key, lease, released);
+				return (lost != null) ? Mono.<Void>error(lost) : Mono.<Void>empty();
+			})
+			// Before the caller hears of it: a thread that locks again at once must find the key free.
+			.doOnTerminate(() -> exitAndLeave(state))
+			.doOnCancel(() -> exitAndLeave(state));
+	}
+
+	/**
+	 * One hold of the owner fewer. When it was the last: hands the lease to the next local
+	 * waiter (within the fairness budget), or stops its renewal and returns it for the caller
+	 * to release in the store and then {@link #exitAndLeave} the key.
+	 * @return the lease to release in the store, or {@code null} when there is none (the owner
+	 * still holds, handed the lease over, or held none; local state is settled then)
+	 */
+	@Nullable
+	Lease relinquish(KeyState state, Object owner) {
+		if (!state.decrement(owner)) {
+			return null;
 		}
 		this.active.decrementAndGet();
 		Lease lease = state.lease;
@@ -201,37 +256,54 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 			lease.handoffs++;
 			lease.token++;
 			exitAndLeave(state);
-			return Mono.empty();
+			return null;
 		}
 		state.lease = null;
 		if (lease == null) {
 			exitAndLeave(state);
-			return Mono.empty();
+			return null;
 		}
 		lease.stopRenewal();
-		return this.store.release(state.key, lease.storeOwner)
-			.onErrorMap((ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
-			.flatMap((released) -> (released && !lease.lost) ? Mono.<Void>empty() : lost(state.key, lease))
-			// Before the caller hears of it: a thread that locks again at once must find the key free.
-			.doOnTerminate(() -> exitAndLeave(state))
-			.doOnCancel(() -> exitAndLeave(state));
+		return lease;
 	}
 
 	KeyState state(String key) {
 		return this.states.get(key);
 	}
 
-	private Mono<Void> lost(String key, Lease lease) {
+	LockStore store() {
+		return this.store;
+	}
+
+	LockOptions options() {
+		return this.options;
+	}
+
+	/** A local owner now holds the lock: active until it {@link #relinquish relinquishes} it. */
+	void countHold() {
+		this.active.incrementAndGet();
+	}
+
+	/**
+	 * What the store's answer to a release means: {@code null} when the section was protected
+	 * to the end; otherwise the lock was lost (counted), and the exception to throw, or
+	 * {@code null} once logged when the options say not to throw.
+	 */
+	@Nullable
+	LockLostException checkLost(String key, Lease lease, boolean released) {
+		if (released && !lease.lost) {
+			return null;
+		}
 		if (!lease.lost) {
 			lease.lost = true;
 			this.losses.increment();
 		}
 		LockLostException ex = new LockLostException(key, Duration.ZERO);
 		if (this.options.throwOnLost()) {
-			return Mono.error(ex);
+			return ex;
 		}
 		logger.warn(ex.getMessage());
-		return Mono.empty();
+		return null;
 	}
 
 	private void startWatchdog(String key, Lease lease) {
@@ -277,7 +349,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	}
 
 	/** A receiver asked for a fixed lease on a handed-off watchdog lease: stop renewing and move its expiry. */
-	private Mono<Void> refix(KeyState state, Lease current, Duration lease) {
+	Mono<Void> refix(KeyState state, Lease current, Duration lease) {
 		current.stopRenewal();
 		Lease fixed = new Lease(current.storeOwner, lease, current.renewalLease, current.token, System.nanoTime());
 		fixed.handoffs = current.handoffs;
@@ -297,7 +369,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 			.subscribe(null, (ex) -> logger.debug("Could not release a stale lease", ex));
 	}
 
-	private void giveUp(KeyState state, Object owner, CompletableFuture<Void> granted) {
+	void giveUp(KeyState state, Object owner, CompletableFuture<Void> granted) {
 		if (state.abandon(owner, granted)) {
 			leave(state);
 			return;
@@ -313,12 +385,12 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		this.store.cancel(key, storeOwner).subscribe(null, (ex) -> logger.debug("Could not leave the lock queue", ex));
 	}
 
-	private void exitAndLeave(KeyState state) {
+	void exitAndLeave(KeyState state) {
 		state.exit();
 		leave(state);
 	}
 
-	private KeyState join(String key) {
+	KeyState join(String key) {
 		return this.states.compute(key, (k, state) -> {
 			KeyState joined = (state != null) ? state : new KeyState(k);
 			joined.users++;
@@ -326,7 +398,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		});
 	}
 
-	private void leave(KeyState state) {
+	void leave(KeyState state) {
 		boolean[] removed = new boolean[1];
 		this.states.computeIfPresent(state.key, (k, current) -> {
 			if (current != state || --current.users > 0) {
@@ -350,7 +422,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		}
 	}
 
-	private static Duration remaining(long deadlineNanos) {
+	static Duration remaining(long deadlineNanos) {
 		long left = deadlineNanos - System.nanoTime();
 		return (left > 0) ? Duration.ofNanos(left) : Duration.ZERO;
 	}

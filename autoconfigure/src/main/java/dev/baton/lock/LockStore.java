@@ -1,6 +1,7 @@
 package dev.baton.lock;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import reactor.core.publisher.Mono;
 
@@ -25,10 +26,25 @@ interface LockStore {
 	Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs, boolean retry);
 
 	/**
+	 * {@link #acquire} for a caller that blocks for the answer anyway (a thread taking a lock):
+	 * the store's call as a future, which a store whose client answers with futures (Redis)
+	 * returns without any operator on the way.
+	 */
+	default CompletableFuture<Attempt> acquireNow(String key, String owner, Duration lease, Duration willWait,
+			int handoffs, boolean retry) {
+		return acquire(key, owner, lease, willWait, handoffs, retry).toFuture();
+	}
+
+	/**
 	 * Releases the owner's hold.
 	 * @return {@code true} if released, {@code false} if the owner no longer held it
 	 */
 	Mono<Boolean> release(String key, String owner);
+
+	/** {@link #release} for a caller that blocks for the answer anyway; see {@link #acquireNow}. */
+	default CompletableFuture<Boolean> releaseNow(String key, String owner) {
+		return release(key, owner).toFuture();
+	}
 
 	/** Extends the owner's lease. {@code false}: the owner no longer holds it. */
 	Mono<Boolean> renew(String key, String owner, Duration lease);

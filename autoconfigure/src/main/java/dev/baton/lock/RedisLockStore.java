@@ -3,6 +3,7 @@ package dev.baton.lock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import dev.baton.redis.LuaScript;
@@ -79,12 +80,31 @@ final class RedisLockStore implements LockStore {
 	 */
 	Mono<Attempt> acquire(String key, String owner, Duration lease, Duration willWait, int handoffs, boolean retry,
 			long floor) {
-		String lockKey = lockKey(key);
-		List<String> keys = List.of(lockKey, lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse");
 		return ACQUIRE
-			.<Long>execute(this.redis, keys, List.of(owner, millis(lease), millis(willWait), Integer.toString(handoffs),
-					Long.toString(floor), retry ? "1" : "0"), this.deadline)
+			.<Long>execute(this.redis, acquireKeys(key), acquireArgs(owner, lease, willWait, handoffs, retry, floor),
+					this.deadline)
 			.map(RedisLockStore::attempt);
+	}
+
+	@Override
+	public CompletableFuture<Attempt> acquireNow(String key, String owner, Duration lease, Duration willWait,
+			int handoffs, boolean retry) {
+		return ACQUIRE
+			.<Long>call(this.redis, acquireKeys(key),
+					acquireArgs(owner, lease, willWait, handoffs, retry, clockMicros()), this.deadline)
+			.thenApply(RedisLockStore::attempt);
+	}
+
+	/** The lock, its fence, its wait queue and the queue's lapse times: what acquire works on. */
+	private List<String> acquireKeys(String key) {
+		String lockKey = lockKey(key);
+		return List.of(lockKey, lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse");
+	}
+
+	private static List<String> acquireArgs(String owner, Duration lease, Duration willWait, int handoffs,
+			boolean retry, long floor) {
+		return List.of(owner, millis(lease), millis(willWait), Integer.toString(handoffs), Long.toString(floor),
+				retry ? "1" : "0");
 	}
 
 	/** This instance's clock in epoch microseconds: fencing tokens never fall below it. */
@@ -95,9 +115,19 @@ final class RedisLockStore implements LockStore {
 
 	@Override
 	public Mono<Boolean> release(String key, String owner) {
-		String lockKey = lockKey(key);
-		return RELEASE.<Long>execute(this.redis, waitKeys(key), List.of(owner, this.channel, key), this.deadline)
+		return RELEASE.<Long>execute(this.redis, waitKeys(key), releaseArgs(key, owner), this.deadline)
 			.map((result) -> result >= 0);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> releaseNow(String key, String owner) {
+		return RELEASE.<Long>call(this.redis, waitKeys(key), releaseArgs(key, owner), this.deadline)
+			.thenApply((result) -> result >= 0);
+	}
+
+	/** What release and cancel publish on: the channel, and the caller's key for the waiters to match. */
+	private List<String> releaseArgs(String key, String owner) {
+		return List.of(owner, this.channel, key);
 	}
 
 	@Override
@@ -108,7 +138,7 @@ final class RedisLockStore implements LockStore {
 
 	@Override
 	public Mono<Void> cancel(String key, String owner) {
-		return CANCEL.execute(this.redis, waitKeys(key), List.of(owner, this.channel, key)).then();
+		return CANCEL.execute(this.redis, waitKeys(key), releaseArgs(key, owner)).then();
 	}
 
 	private String lockKey(String key) {

@@ -1,11 +1,23 @@
 package dev.baton.lock;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-import reactor.core.Exceptions;
+import dev.baton.lock.LockStore.Attempt;
+import reactor.core.scheduler.Schedulers;
 
-/** A {@link DistributedLock} whose holds belong to threads. */
+import org.springframework.lang.Nullable;
+
+/**
+ * A {@link DistributedLock} whose holds belong to threads. Threads may block, so it takes and
+ * releases the lock in plain blocking steps on the registry's shared state (the reactive
+ * path's operators cost a few microseconds per lock, on a call that is one round trip).
+ */
 final class ThreadLock implements DistributedLock {
 
 	/** "Forever" for {@link #lock()}, short of overflowing a nanosecond deadline. */
@@ -68,21 +80,92 @@ final class ThreadLock implements DistributedLock {
 		if (Thread.interrupted()) {
 			throw new InterruptedException();
 		}
-		Thread thread = Thread.currentThread();
+		mayBlock();
+		long start = System.nanoTime();
+		KeyState state;
 		try {
-			this.registry.acquire(this.key, thread, wait, lease, System.nanoTime()).block();
+			state = acquire(Thread.currentThread(), start + wait.toNanos(), lease, start);
 		}
 		catch (LockAcquisitionException ex) {
 			return false;
 		}
-		catch (RuntimeException ex) {
-			if (Exceptions.unwrap(ex) instanceof InterruptedException) {
-				throw new InterruptedException("Interrupted while waiting for lock '" + this.key + "'");
+		LockContext.push(state.ownerToken());
+		return true;
+	}
+
+	/**
+	 * The registry's acquisition in plain blocking steps: join the key's local queue, wait for
+	 * this thread's turn, then reuse the lease handed over or take one from the store. The
+	 * common case, a free lock, costs the store's round trip and no operator.
+	 */
+	private KeyState acquire(Thread thread, long deadline, @Nullable Duration lease, long start)
+			throws InterruptedException {
+		KeyState state = this.registry.join(this.key);
+		CompletableFuture<Void> granted = state.enter(thread);
+		if (granted == null) {
+			this.registry.leave(state);
+			return state;
+		}
+		try {
+			if (!granted.isDone() && !signalled(granted, deadline - System.nanoTime())) {
+				throw new LockAcquisitionException(this.key, AbstractLockRegistry.elapsed(start));
 			}
+			Lease current = this.registry.takeOver(state);
+			if (current == null) {
+				takeFromStore(state, deadline, lease, start);
+			}
+			else if (lease != null && !lease.equals(current.fixed)) {
+				await(this.registry.refix(state, current, lease).toFuture(), start);
+			}
+		}
+		catch (InterruptedException | RuntimeException ex) {
+			this.registry.giveUp(state, thread, granted);
 			throw ex;
 		}
-		LockContext.push(this.registry.state(this.key).ownerToken());
-		return true;
+		this.registry.countHold();
+		return state;
+	}
+
+	/**
+	 * Asks the store until it grants a hold, napping in between until the release notification
+	 * or, at the latest, until the holder's lease ends. What a failed or abandoned attempt may
+	 * have left in the store is given back.
+	 */
+	private void takeFromStore(KeyState state, long deadline, @Nullable Duration lease, long start)
+			throws InterruptedException {
+		String storeOwner = this.registry.newStoreOwner();
+		Duration leaseTime = this.registry.leaseTime(lease);
+		int handoffs = this.registry.options().handoffBudget();
+		boolean queues = deadline - System.nanoTime() > 0;
+		boolean retry = false;
+		try {
+			while (true) {
+				CompletableFuture<Void> signal = state.armReleaseSignal();
+				long askedAt = System.nanoTime();
+				Attempt attempt = await(this.registry.store()
+					.acquireNow(this.key, storeOwner, leaseTime, AbstractLockRegistry.remaining(deadline), handoffs,
+							retry), start);
+				if (attempt.acquired()) {
+					this.registry.hold(state, storeOwner, lease, attempt.token(), askedAt);
+					return;
+				}
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					throw new LockAcquisitionException(this.key, AbstractLockRegistry.elapsed(start));
+				}
+				signalled(signal, Math.min(attempt.retryIn().toNanos(), left));
+				// Asked with time left to wait, so the store queued it.
+				retry = true;
+			}
+		}
+		catch (LockAcquisitionException ex) {
+			this.registry.giveBack(queues, this.key, storeOwner, true);
+			throw ex;
+		}
+		catch (InterruptedException | RuntimeException ex) {
+			this.registry.giveBack(queues, this.key, storeOwner, false);
+			throw ex;
+		}
 	}
 
 	@Override
@@ -93,11 +176,75 @@ final class ThreadLock implements DistributedLock {
 			throw new IllegalMonitorStateException(
 					"Lock '" + this.key + "' is not held by thread " + thread.getName());
 		}
+		mayBlock();
 		try {
-			this.registry.release(state, thread).block();
+			Lease lease = this.registry.relinquish(state, thread);
+			if (lease != null) {
+				release(state, lease);
+			}
 		}
 		finally {
 			LockContext.pop();
+		}
+	}
+
+	/**
+	 * Releases the lease in the store, waiting for the answer even when interrupted (the
+	 * interrupt stays set): an unlock must not leave the lock behind.
+	 */
+	private void release(KeyState state, Lease lease) {
+		boolean released;
+		try {
+			released = this.registry.store().releaseNow(this.key, lease.storeOwner).join();
+		}
+		catch (CompletionException | CancellationException ex) {
+			throw new LockUnavailableException(this.key, Duration.ZERO, (ex.getCause() != null) ? ex.getCause() : ex);
+		}
+		finally {
+			// Before the caller hears of it: a thread that locks again at once must find the key free.
+			this.registry.exitAndLeave(state);
+		}
+		LockLostException lost = this.registry.checkLost(this.key, lease, released);
+		if (lost != null) {
+			throw lost;
+		}
+	}
+
+	/** The store's answer; a failure other than a {@link LockException} means the store is unavailable. */
+	private <T> T await(CompletableFuture<T> reply, long start) throws InterruptedException {
+		try {
+			return reply.get();
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			throw (cause instanceof LockException lockException) ? lockException
+					: new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), cause);
+		}
+	}
+
+	/** Waits up to {@code nanos} for a signal that only ever completes normally: {@code true} if it did. */
+	private static boolean signalled(CompletableFuture<Void> signal, long nanos) throws InterruptedException {
+		try {
+			signal.get(nanos, TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("A lock signal failed", ex.getCause());
+		}
+	}
+
+	/**
+	 * A thread-bound lock blocks its thread; on a thread that must never block (an event loop)
+	 * it fails at once, as Reactor's {@code block()} does, instead of stalling it.
+	 */
+	private void mayBlock() {
+		if (Schedulers.isInNonBlockingThread()) {
+			throw new IllegalStateException("DistributedLock '" + this.key + "' blocks its thread, which thread "
+					+ Thread.currentThread().getName() + " must never do; use DistributedLockRegistry.withLock(key, "
+					+ "wait, Mono) or acquire(key, wait, lease) there");
 		}
 	}
 

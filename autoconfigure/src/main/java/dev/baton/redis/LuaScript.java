@@ -102,21 +102,43 @@ public final class LuaScript {
 		});
 	}
 
+	/** Cancelling the reply cancels the command too, so one still queued in Lettuce is never sent late. */
 	private <T> Mono<T> run(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[][] keys, byte[][] args,
 			@Nullable Duration timeout) {
-		return LuaScript.<T>sent(commands.evalsha(this.sha1, this.outputType, keys, args), timeout)
+		return Mono.<T>fromFuture(sent(commands.evalsha(this.sha1, this.outputType, keys, args), timeout), false)
 			.onErrorResume(LuaScript::isNoScript,
-					(ex) -> sent(commands.eval(this.source, this.outputType, keys, args), timeout));
+					(ex) -> Mono.fromFuture(sent(commands.eval(this.source, this.outputType, keys, args), timeout), false));
 	}
 
 	/**
-	 * The command's reply, within the deadline if one is given (a timer on the future: no
-	 * operator to subscribe). Cancelling (the caller gave up) cancels the command too, so one
-	 * still queued in Lettuce, waiting for a reconnection, is never sent late.
+	 * Runs the script now, for a caller that waits for the reply anyway: the command's future,
+	 * with no operator on the way. A connection not yet open is opened as by
+	 * {@link #execute(ScriptConnection, List, List, Duration)}, off the calling thread.
+	 * @param timeout the deadline, or {@code null} for none
 	 */
-	private static <T> Mono<T> sent(RedisFuture<T> command, @Nullable Duration timeout) {
+	public <T> CompletableFuture<T> call(ScriptConnection connection, List<String> keys, List<String> args,
+			@Nullable Duration timeout) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = connection.ifOpen();
+		if (commands == null) {
+			return this.<T>execute(connection, keys, args, timeout).toFuture();
+		}
+		byte[][] encodedKeys = encode(keys);
+		byte[][] encodedArgs = encode(args);
+		// Its caller waits for it rather than cancels it; a deadline completes the command itself.
+		return LuaScript.<T>sent(commands.evalsha(this.sha1, this.outputType, encodedKeys, encodedArgs), timeout)
+			.exceptionallyCompose((ex) -> isNoScript(ex)
+					? sent(commands.eval(this.source, this.outputType, encodedKeys, encodedArgs), timeout)
+					: CompletableFuture.failedFuture(ex));
+	}
+
+	/**
+	 * The command's reply, within the deadline if one is given: a timer on the command itself,
+	 * so a command that missed its deadline while queued in Lettuce (waiting for a
+	 * reconnection) is done, and Lettuce never sends it late.
+	 */
+	private static <T> CompletableFuture<T> sent(RedisFuture<T> command, @Nullable Duration timeout) {
 		CompletableFuture<T> reply = command.toCompletableFuture();
-		return Mono.fromFuture((timeout != null) ? DeadlineTimer.expire(reply, timeout) : reply, false);
+		return (timeout != null) ? DeadlineTimer.expire(reply, timeout) : reply;
 	}
 
 	private static byte[][] encode(List<String> values) {

@@ -159,7 +159,8 @@ class LockFaultTests {
 		});
 		waiter.setDaemon(true);
 		waiter.start();
-		await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.WAITING);
+		// Parked in the local queue (a timed wait: lock() waits "forever" as a very long wait).
+		await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
 		first.unlock();
 		long secondToken = handedTo.get(10, TimeUnit.SECONDS);
 		assertThat(secondToken).as("handed over locally, without Redis").isEqualTo(firstToken + 1);

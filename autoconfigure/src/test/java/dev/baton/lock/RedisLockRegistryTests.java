@@ -18,6 +18,8 @@ import dev.baton.test.RedisTestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -159,6 +161,38 @@ class RedisLockRegistryTests {
 		held.unlock();
 		assertThat(waiterRegistry.obtain("interrupt").tryLock()).isTrue();
 		waiterRegistry.obtain("interrupt").unlock();
+	}
+
+	@Test
+	void anInterruptedThreadStillReleasesItsLockAndKeepsItsInterrupt() throws Exception {
+		RedisLockRegistry registry = registry();
+		DistributedLock lock = registry.obtain("interrupted-unlock");
+		lock.lock();
+		Thread.currentThread().interrupt();
+		try {
+			lock.unlock();
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		assertThat(registry.trackedKeys()).isZero();
+		DistributedLock other = registry().obtain("interrupted-unlock");
+		assertThat(other.tryLock()).as("released in Redis, not only here").isTrue();
+		other.unlock();
+	}
+
+	@Test
+	void refusesToBlockAThreadThatMustNeverBlock() throws Exception {
+		RedisLockRegistry registry = registry();
+		DistributedLock lock = registry.obtain("event-loop");
+		assertThatThrownBy(() -> Mono.fromCallable(lock::tryLock).subscribeOn(Schedulers.parallel()).block())
+			.isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("'event-loop'")
+			.hasMessageContaining("withLock");
+		assertThat(registry.trackedKeys()).isZero();
+		assertThat(lock.tryLock()).isTrue();
+		lock.unlock();
 	}
 
 	@Test
