@@ -43,6 +43,12 @@ final class ClusterFlights {
 
 	private final Duration leaseTime;
 
+	/** How often a leader renews its lease: every third of it. */
+	private final Duration renewalPeriod;
+
+	/** How long one renewal may take: the period, or less when Redis's store timeout is shorter. */
+	private final Duration renewalTimeout;
+
 	private final Duration storeTimeout;
 
 	private final boolean retryOnError;
@@ -68,6 +74,8 @@ final class ClusterFlights {
 		this.codec = codec;
 		this.observer = observer;
 		this.leaseTime = leaseTime;
+		this.renewalPeriod = leaseTime.dividedBy(3);
+		this.renewalTimeout = min(this.renewalPeriod, storeTimeout);
 		this.storeTimeout = storeTimeout;
 		this.retryOnError = retryOnError;
 		store.onDone(this::signal);
@@ -167,10 +175,9 @@ final class ClusterFlights {
 		if (!this.store.shared()) {
 			return new Lead(owner, null);
 		}
-		Duration period = this.leaseTime.dividedBy(3);
 		AtomicReference<Disposable> self = new AtomicReference<>();
-		Disposable renewal = DeadlineTimer.every(period,
-				() -> DeadlineTimer.within(this.store.renew(call.storeKey(), owner, this.leaseTime), min(period, this.storeTimeout))
+		Disposable renewal = DeadlineTimer.every(this.renewalPeriod,
+				() -> DeadlineTimer.within(this.store.renew(call.storeKey(), owner, this.leaseTime), this.renewalTimeout)
 					.doOnNext((renewed) -> {
 						if (!renewed) {
 							logger.warn("Flight {} lost its lease while computing: another instance may compute it too",
