@@ -1,7 +1,6 @@
 package dev.baton.lock;
 
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -89,6 +88,9 @@ final class ThreadLock implements DistributedLock {
 		catch (LockAcquisitionException ex) {
 			return false;
 		}
+		catch (InterruptedException ex) {
+			throw new InterruptedException("Interrupted while waiting for lock '" + this.key + "'");
+		}
 		LockContext.push(state.ownerToken());
 		return true;
 	}
@@ -118,7 +120,7 @@ final class ThreadLock implements DistributedLock {
 				await(this.registry.refix(state, current, lease).toFuture(), start);
 			}
 		}
-		catch (InterruptedException | RuntimeException ex) {
+		catch (Throwable ex) {
 			this.registry.giveUp(state, thread, granted);
 			throw ex;
 		}
@@ -162,9 +164,14 @@ final class ThreadLock implements DistributedLock {
 			this.registry.giveBack(queues, this.key, storeOwner, true);
 			throw ex;
 		}
-		catch (InterruptedException | RuntimeException ex) {
+		catch (InterruptedException ex) {
 			this.registry.giveBack(queues, this.key, storeOwner, false);
 			throw ex;
+		}
+		catch (RuntimeException ex) {
+			this.registry.giveBack(queues, this.key, storeOwner, false);
+			throw (ex instanceof LockException) ? ex
+					: new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), ex);
 		}
 	}
 
@@ -197,8 +204,9 @@ final class ThreadLock implements DistributedLock {
 		try {
 			released = this.registry.store().releaseNow(this.key, lease.storeOwner).join();
 		}
-		catch (CompletionException | CancellationException ex) {
-			throw new LockUnavailableException(this.key, Duration.ZERO, (ex.getCause() != null) ? ex.getCause() : ex);
+		catch (RuntimeException ex) {
+			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+			throw new LockUnavailableException(this.key, Duration.ZERO, cause);
 		}
 		finally {
 			// Before the caller hears of it: a thread that locks again at once must find the key free.
@@ -210,10 +218,19 @@ final class ThreadLock implements DistributedLock {
 		}
 	}
 
-	/** The store's answer; a failure other than a {@link LockException} means the store is unavailable. */
+	/**
+	 * The store's answer; a failure other than a {@link LockException} means the store is
+	 * unavailable. An interrupt does not abandon the call: the script runs whatever this thread
+	 * does, so it waits on (uninterruptibly, within the store's deadline) for the call to end
+	 * before it throws, and what the caller then gives back comes after what the call did.
+	 */
 	private <T> T await(CompletableFuture<T> reply, long start) throws InterruptedException {
 		try {
 			return reply.get();
+		}
+		catch (InterruptedException ex) {
+			reply.handle((result, failure) -> null).join();
+			throw ex;
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();

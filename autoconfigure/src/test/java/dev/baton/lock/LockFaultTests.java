@@ -1,5 +1,6 @@
 package dev.baton.lock;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -196,6 +198,50 @@ class LockFaultTests {
 		});
 		registry.obtain("late-start").unlock();
 		assertThat(registry.trackedKeys()).isZero();
+	}
+
+	@Test
+	void anAcquireInterruptedInFlightLeavesNoLockBehindEvenWhenRedisForgotItsScript() throws Exception {
+		RedisTestServer server = ownServer();
+		StringRedisTemplate redis = new StringRedisTemplate(factory(server));
+		RedisLockRegistry registry = registry(server, Duration.ofSeconds(30));
+		DistributedLock lock = registry.obtain("forgotten");
+		lock.lock();
+		redis.execute((RedisCallback<Object>) (connection) -> {
+			connection.scriptingCommands().scriptFlush();
+			return null;
+		});
+		// Now Redis knows the release script again but not the acquire script: an EVALSHA of it
+		// is answered NOSCRIPT and sent again as EVAL.
+		lock.unlock();
+		// Every command waits a second, so the next acquire is in flight when its thread is interrupted.
+		redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT", bytes("PAUSE"),
+				bytes("1000")));
+		CompletableFuture<Object> outcome = new CompletableFuture<>();
+		Thread taker = new Thread(() -> {
+			try {
+				outcome.complete(lock.tryLock(Duration.ofSeconds(3), null));
+			}
+			catch (Throwable ex) {
+				outcome.complete(ex);
+			}
+		});
+		taker.start();
+		await().until(() -> taker.getState() == Thread.State.WAITING);
+		taker.interrupt();
+		assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+		// Answered once the pause is over, like every other command.
+		redis.execute((RedisCallback<String>) (connection) -> connection.ping());
+		String lockKey = this.prefix + ":lock:{forgotten}";
+		await().until(() -> !redis.hasKey(lockKey));
+		// The acquire it gave up on must not take the lock later, for nobody.
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !redis.hasKey(lockKey));
+		assertThat(registry.obtain("forgotten").tryLock()).isTrue();
+		registry.obtain("forgotten").unlock();
+	}
+
+	private static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** A Redis of this test's own, which it may stop and start. */
