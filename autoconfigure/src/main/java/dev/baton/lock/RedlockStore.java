@@ -40,12 +40,17 @@ final class RedlockStore implements LockStore {
 			long start = System.nanoTime();
 			// One clock reading for every master, so that their tokens compare.
 			long floor = RedisLockStore.clockMicros();
-			Mono<List<Attempt>> asked = ask(key,
-					(master) -> master.acquire(key, owner, lease, willWait, handoffs, retry, floor));
-			return asked.flatMap((attempts) -> {
+			Mono<List<Answer>> asked = ask(key, (master) -> master
+				.acquire(key, owner, lease, willWait, handoffs, retry, floor)
+				.map((attempt) -> new Answer(master, attempt)));
+			return asked.flatMap((answers) -> {
+				List<Attempt> attempts = answers.stream().map(Answer::attempt).toList();
 				long acquired = attempts.stream().filter(Attempt::acquired).count();
 				Duration validity = lease.minus(AbstractLockRegistry.elapsed(start)).minus(drift(lease));
 				if (acquired >= this.quorum && !validity.isNegative() && !validity.isZero()) {
+					if (!willWait.isZero() && acquired < this.masters.size()) {
+						leaveQueues(key, owner, answers);
+					}
 					long token = attempts.stream().filter(Attempt::acquired).mapToLong(Attempt::token).max().orElseThrow();
 					return Mono.just(Attempt.acquired(token));
 				}
@@ -62,6 +67,19 @@ final class RedlockStore implements LockStore {
 		});
 	}
 
+	/**
+	 * A quorum granted the lock: the masters that did not (busy, or silent) may have queued the
+	 * owner, and each would keep its lock for that owner, which never comes, until the entry
+	 * lapses. Taken out of their queues in the background; the hold does not wait for it.
+	 */
+	private void leaveQueues(String key, String owner, List<Answer> answers) {
+		List<RedisLockStore> granted = answers.stream()
+			.filter((answer) -> answer.attempt().acquired())
+			.map(Answer::master)
+			.toList();
+		cancel(this.masters.stream().filter((master) -> !granted.contains(master)).toList(), key, owner).subscribe();
+	}
+
 	@Override
 	public Mono<Boolean> release(String key, String owner) {
 		return ask(key, (master) -> master.release(key, owner))
@@ -76,7 +94,11 @@ final class RedlockStore implements LockStore {
 
 	@Override
 	public Mono<Void> cancel(String key, String owner) {
-		return Flux.fromIterable(this.masters)
+		return cancel(this.masters, key, owner);
+	}
+
+	private Mono<Void> cancel(List<RedisLockStore> masters, String key, String owner) {
+		return Flux.fromIterable(masters)
 			.flatMap((master) -> DeadlineTimer.within(master.cancel(key, owner), this.masterTimeout)
 				.onErrorResume((ex) -> Mono.empty()))
 			.then();
@@ -100,6 +122,10 @@ final class RedlockStore implements LockStore {
 					: Mono.error(new LockUnavailableException("Lock '" + key + "' unavailable: only " + answers.size()
 							+ " of " + this.masters.size() + " Redlock masters answered, a quorum of " + this.quorum
 							+ " is needed", key, Duration.ZERO)));
+	}
+
+	/** One master's answer to an acquisition. */
+	private record Answer(RedisLockStore master, Attempt attempt) {
 	}
 
 	private static Duration drift(Duration lease) {

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 class RedlockRegistryTests {
 
@@ -26,6 +28,8 @@ class RedlockRegistryTests {
 	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
 
 	private final List<RedlockRegistry> registries = new ArrayList<>();
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
 
 	@BeforeEach
 	void startMasters() {
@@ -36,6 +40,9 @@ class RedlockRegistryTests {
 	void tearDown() throws Exception {
 		for (RedlockRegistry registry : this.registries) {
 			registry.close();
+		}
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
 		}
 		this.factories.forEach(LettuceConnectionFactory::destroy);
 		this.masters.forEach(RedisTestServer::close);
@@ -79,6 +86,31 @@ class RedlockRegistryTests {
 			.withMessageContaining("only 1 of 3 Redlock masters answered")
 			.withMessageContaining("quorum of 2");
 		assertThat(registry.trackedKeys()).isZero();
+	}
+
+	@Test
+	void aWinnerLeavesTheQueueOfAMasterThatRefusedIt() throws Exception {
+		RedisTestServer third = this.masters.get(2);
+		RedisLockRegistry squatter = new RedisLockRegistry(factory(third), new RedisKeyspace("redlock"), null,
+				LockOptions.DEFAULTS);
+		this.closeables.add(squatter);
+		DistributedLock squatted = squatter.obtain("contested");
+		squatted.lock();
+		DistributedLock lock = registry().obtain("contested");
+		// Queued behind the squatter on the third master, granted by the other two.
+		assertThat(lock.tryLock(Duration.ofSeconds(20), null)).isTrue();
+		StringRedisTemplate thirdMaster = new StringRedisTemplate(factory(third));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> thirdMaster.opsForZSet().zCard("redlock:lock:{contested}:queue") == 0);
+		// So the third master's lock is free for anyone once the squatter is done, not kept for
+		// a waiter that holds the lock elsewhere already.
+		squatted.unlock();
+		RedisLockRegistry newcomer = new RedisLockRegistry(factory(third), new RedisKeyspace("redlock"), null,
+				LockOptions.DEFAULTS);
+		this.closeables.add(newcomer);
+		assertThat(newcomer.obtain("contested").tryLock()).isTrue();
+		newcomer.obtain("contested").unlock();
+		lock.unlock();
 	}
 
 	private RedlockRegistry registry() {
