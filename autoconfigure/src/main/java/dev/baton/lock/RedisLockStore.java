@@ -104,7 +104,7 @@ final class RedisLockStore implements LockStore {
 	private static List<String> acquireArgs(String owner, Duration lease, Duration willWait, int handoffs,
 			boolean retry, long floor) {
 		return List.of(owner, millis(lease), millis(willWait), Integer.toString(handoffs), Long.toString(floor),
-				retry ? "1" : "0");
+				retry ? "1" : "0", Long.toString(floor + handoffs));
 	}
 
 	/** This instance's clock in epoch microseconds: fencing tokens never fall below it. */
