@@ -259,9 +259,9 @@ final class ThreadLock implements DistributedLock {
 	 */
 	private void mayBlock() {
 		if (Schedulers.isInNonBlockingThread()) {
-			throw new IllegalStateException("DistributedLock '" + this.key + "' blocks its thread, which thread "
-					+ Thread.currentThread().getName() + " must never do; use DistributedLockRegistry.withLock(key, "
-					+ "wait, Mono) or acquire(key, wait, lease) there");
+			throw new IllegalStateException("DistributedLock '" + this.key + "' would block thread "
+					+ Thread.currentThread().getName() + ", which must never block; use "
+					+ "DistributedLockRegistry.withLock(key, wait, Mono) or acquire(key, wait, lease) there");
 		}
 	}
 
