@@ -70,7 +70,8 @@ final class RedlockStore implements LockStore {
 	/**
 	 * A quorum granted the lock: the masters that did not (busy, or silent) may have queued the
 	 * owner, and each would keep its lock for that owner, which never comes, until the entry
-	 * lapses. Taken out of their queues in the background; the hold does not wait for it.
+	 * lapses. Taken out of their queues in the background, as far as they answer; the hold does
+	 * not wait for it.
 	 */
 	private void leaveQueues(String key, String owner, List<Answer> answers) {
 		List<RedisLockStore> granted = answers.stream()
@@ -97,10 +98,15 @@ final class RedlockStore implements LockStore {
 		return cancel(this.masters, key, owner);
 	}
 
+	/**
+	 * Nobody waits for a cancel (the registry fires it and goes on), so it has no master
+	 * timeout: a deadline would also cut off the EVAL that follows a NOSCRIPT answer from a
+	 * master that restarted, and the owner would stay queued there. Each call ends within the
+	 * client's command timeout.
+	 */
 	private Mono<Void> cancel(List<RedisLockStore> masters, String key, String owner) {
 		return Flux.fromIterable(masters)
-			.flatMap((master) -> DeadlineTimer.within(master.cancel(key, owner), this.masterTimeout)
-				.onErrorResume((ex) -> Mono.empty()))
+			.flatMap((master) -> master.cancel(key, owner).onErrorResume((ex) -> Mono.empty()))
 			.then();
 	}
 

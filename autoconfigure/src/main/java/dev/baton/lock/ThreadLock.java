@@ -1,6 +1,7 @@
 package dev.baton.lock;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -89,7 +90,9 @@ final class ThreadLock implements DistributedLock {
 			return false;
 		}
 		catch (InterruptedException ex) {
-			throw new InterruptedException("Interrupted while waiting for lock '" + this.key + "'");
+			InterruptedException named = new InterruptedException("Interrupted while waiting for lock '" + this.key + "'");
+			named.initCause(ex);
+			throw named;
 		}
 		LockContext.push(state.ownerToken());
 		return true;
@@ -221,8 +224,9 @@ final class ThreadLock implements DistributedLock {
 	/**
 	 * The store's answer; a failure other than a {@link LockException} means the store is
 	 * unavailable. An interrupt does not abandon the call: the script runs whatever this thread
-	 * does, so it waits on (uninterruptibly, within the store's deadline) for the call to end
-	 * before it throws, and what the caller then gives back comes after what the call did.
+	 * does, so it waits on, uninterruptibly, for the call to end before it throws (the store's
+	 * deadline bounds a call once sent; a connection still opening, the connect timeout), and
+	 * what the caller then gives back comes after what the call did.
 	 */
 	private <T> T await(CompletableFuture<T> reply, long start) throws InterruptedException {
 		try {
@@ -230,7 +234,12 @@ final class ThreadLock implements DistributedLock {
 		}
 		catch (InterruptedException ex) {
 			reply.handle((result, failure) -> null).join();
+			// Thrown as the interrupt's answer, so the flag is clear (join keeps a second one).
+			Thread.interrupted();
 			throw ex;
+		}
+		catch (CancellationException ex) {
+			throw new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();

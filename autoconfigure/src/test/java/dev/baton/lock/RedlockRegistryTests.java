@@ -1,5 +1,6 @@
 package dev.baton.lock;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,6 +113,27 @@ class RedlockRegistryTests {
 		assertThat(newcomer.obtain("contested").tryLock()).isTrue();
 		newcomer.obtain("contested").unlock();
 		lock.unlock();
+	}
+
+	@Test
+	void aWinnerLeavesTheQueueOfASlowMasterThatDoesNotKnowTheScriptYet() throws Exception {
+		RedisTestServer third = this.masters.get(2);
+		RedisLockRegistry squatter = new RedisLockRegistry(factory(third), new RedisKeyspace("redlock"), null,
+				LockOptions.DEFAULTS);
+		this.closeables.add(squatter);
+		DistributedLock squatted = squatter.obtain("slow");
+		squatted.lock();
+		DistributedLock lock = registry().obtain("slow");
+		// The third master answers nothing for 0.8 s, past the 200 ms master timeout, and has never
+		// run the give-up script: the winner's leaving is answered NOSCRIPT and sent again as EVAL.
+		StringRedisTemplate thirdMaster = new StringRedisTemplate(factory(third));
+		thirdMaster.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
+				"PAUSE".getBytes(StandardCharsets.UTF_8), "800".getBytes(StandardCharsets.UTF_8)));
+		assertThat(lock.tryLock(Duration.ofSeconds(20), null)).isTrue();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> thirdMaster.opsForZSet().zCard("redlock:lock:{slow}:queue") == 0);
+		lock.unlock();
+		squatted.unlock();
 	}
 
 	private RedlockRegistry registry() {
