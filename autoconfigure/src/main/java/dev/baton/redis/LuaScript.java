@@ -97,8 +97,14 @@ public final class LuaScript {
 		byte[][] encodedArgs = encode(args);
 		return Mono.defer(() -> {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = connection.ifOpen();
-			return (commands != null) ? run(commands, encodedKeys, encodedArgs, timeout)
-					: connection.opened().flatMap((opened) -> run(opened, encodedKeys, encodedArgs, timeout));
+			if (commands != null) {
+				return run(commands, encodedKeys, encodedArgs, timeout);
+			}
+			// A connection still opening counts against the deadline too: the caller hears in
+			// time, and a command it gave up on is never sent.
+			Mono<RedisClusterAsyncCommands<byte[], byte[]>> opened = connection.opened();
+			return ((timeout != null) ? DeadlineTimer.within(opened, timeout) : opened)
+				.flatMap((open) -> run(open, encodedKeys, encodedArgs, timeout));
 		});
 	}
 

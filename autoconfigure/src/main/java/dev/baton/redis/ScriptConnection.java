@@ -1,5 +1,6 @@
 package dev.baton.redis;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -31,6 +32,11 @@ public final class ScriptConnection {
 
 	private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
 
+	private final Object openingLock = new Object();
+
+	/** The opening under way or done; {@code null} before the first, replaced after a failed one. */
+	private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> opening;
+
 	/**
 	 * @param connectionFactory Lettuce's connection factory
 	 * @throws IllegalArgumentException if it is another one
@@ -61,12 +67,24 @@ public final class ScriptConnection {
 	/**
 	 * The commands once the connection is open. Opening blocks (Lettuce connects
 	 * synchronously), so it happens on a thread meant for blocking, never on the caller's: that
-	 * may be an event loop or the deadline timer.
+	 * may be an event loop or the deadline timer. Callers share one opening at a time; one that
+	 * gives up (a deadline, a cancel) leaves it running for the next, uninterrupted.
 	 */
 	Mono<RedisClusterAsyncCommands<byte[], byte[]>> opened() {
 		RedisClusterAsyncCommands<byte[], byte[]> current = this.commands;
-		return (current != null) ? Mono.just(current)
-				: Mono.fromCallable(this::open).subscribeOn(Schedulers.boundedElastic());
+		return (current != null) ? Mono.just(current) : Mono.fromFuture(this::opening, true);
+	}
+
+	private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> opening() {
+		// Not this object's monitor: open() holds that for the whole connect.
+		synchronized (this.openingLock) {
+			CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> current = this.opening;
+			if (current == null || current.isCompletedExceptionally()) {
+				current = CompletableFuture.supplyAsync(this::open, (task) -> Schedulers.boundedElastic().schedule(task));
+				this.opening = current;
+			}
+			return current;
+		}
 	}
 
 	private RedisClusterAsyncCommands<byte[], byte[]> open() {

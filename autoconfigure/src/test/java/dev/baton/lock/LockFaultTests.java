@@ -201,6 +201,35 @@ class LockFaultTests {
 	}
 
 	@Test
+	void aConnectionStillOpeningCountsAgainstTheStoreTimeout() throws Exception {
+		RedisTestServer server = ownServer();
+		server.stop();
+		RedisLockRegistry registry = new RedisLockRegistry(factory(server), new RedisKeyspace(this.prefix), null,
+				new LockOptions(Duration.ofSeconds(30), 8, true, Duration.ofMillis(500)));
+		this.closeables.add(registry);
+		server.start();
+		// Connecting succeeds, but Redis answers the new connection's handshake only after 4 s.
+		new StringRedisTemplate(factory(server)).execute((RedisCallback<Object>) (connection) -> connection
+			.execute("CLIENT", bytes("PAUSE"), bytes("4000")));
+		long start = System.nanoTime();
+		assertThatExceptionOfType(LockUnavailableException.class)
+			.isThrownBy(() -> registry.obtain("opening").tryLock(Duration.ofMillis(100), null));
+		// Without the deadline on the opening, the client's command timeout (2 s here) ends the handshake.
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by the 500 ms store timeout")
+			.isLessThan(Duration.ofMillis(1500));
+		// The opening went on meanwhile: once Redis answers, the lock works.
+		await().pollInSameThread().atMost(Duration.ofSeconds(20)).until(() -> {
+			try {
+				return registry.obtain("opening").tryLock(Duration.ofSeconds(1), null);
+			}
+			catch (LockUnavailableException ex) {
+				return false;
+			}
+		});
+		registry.obtain("opening").unlock();
+	}
+
+	@Test
 	void anAcquireInterruptedInFlightLeavesNoLockBehindEvenWhenRedisForgotItsScript() throws Exception {
 		RedisTestServer server = ownServer();
 		StringRedisTemplate redis = new StringRedisTemplate(factory(server));
