@@ -225,8 +225,8 @@ final class ThreadLock implements DistributedLock {
 	 * The store's answer; a failure other than a {@link LockException} means the store is
 	 * unavailable. An interrupt does not abandon the call: the script runs whatever this thread
 	 * does, so it waits on, uninterruptibly, for the call to end before it throws (the store's
-	 * deadline bounds a call once sent; a connection still opening, the connect timeout), and
-	 * what the caller then gives back comes after what the call did.
+	 * deadline bounds it, a connection still opening included), and what the caller then gives
+	 * back comes after what the call did.
 	 */
 	private <T> T await(CompletableFuture<T> reply, long start) throws InterruptedException {
 		try {
