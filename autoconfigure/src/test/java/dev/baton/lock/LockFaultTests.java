@@ -188,14 +188,7 @@ class LockFaultTests {
 			.block(Duration.ofSeconds(30)));
 		server.start();
 		// The connection opens on first use, off the caller's thread.
-		await().pollInSameThread().atMost(Duration.ofSeconds(20)).until(() -> {
-			try {
-				return registry.obtain("late-start").tryLock(Duration.ofSeconds(1), null);
-			}
-			catch (LockUnavailableException ex) {
-				return false;
-			}
-		});
+		lockOnceRedisAnswers(registry, "late-start");
 		registry.obtain("late-start").unlock();
 		assertThat(registry.trackedKeys()).isZero();
 	}
@@ -218,14 +211,7 @@ class LockFaultTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by the 500 ms store timeout")
 			.isLessThan(Duration.ofMillis(1500));
 		// The opening went on meanwhile: once Redis answers, the lock works.
-		await().pollInSameThread().atMost(Duration.ofSeconds(20)).until(() -> {
-			try {
-				return registry.obtain("opening").tryLock(Duration.ofSeconds(1), null);
-			}
-			catch (LockUnavailableException ex) {
-				return false;
-			}
-		});
+		lockOnceRedisAnswers(registry, "opening");
 		registry.obtain("opening").unlock();
 	}
 
@@ -271,6 +257,18 @@ class LockFaultTests {
 
 	private static byte[] bytes(String value) {
 		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Takes the lock on this thread as soon as Redis answers the registry. */
+	private static void lockOnceRedisAnswers(RedisLockRegistry registry, String key) {
+		await().pollInSameThread().atMost(Duration.ofSeconds(20)).until(() -> {
+			try {
+				return registry.obtain(key).tryLock(Duration.ofSeconds(1), null);
+			}
+			catch (LockUnavailableException ex) {
+				return false;
+			}
+		});
 	}
 
 	/** A Redis of this test's own, which it may stop and start. */

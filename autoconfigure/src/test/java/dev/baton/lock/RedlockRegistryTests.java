@@ -93,10 +93,7 @@ class RedlockRegistryTests {
 	@Test
 	void aWinnerLeavesTheQueueOfAMasterThatRefusedIt() throws Exception {
 		RedisTestServer third = this.masters.get(2);
-		RedisLockRegistry squatter = new RedisLockRegistry(factory(third), new RedisKeyspace("redlock"), null,
-				LockOptions.DEFAULTS);
-		this.closeables.add(squatter);
-		DistributedLock squatted = squatter.obtain("contested");
+		DistributedLock squatted = onlyOn(third).obtain("contested");
 		squatted.lock();
 		DistributedLock lock = registry().obtain("contested");
 		// Queued behind the squatter on the third master, granted by the other two.
@@ -107,9 +104,7 @@ class RedlockRegistryTests {
 		// So the third master's lock is free for anyone once the squatter is done, not kept for
 		// a waiter that holds the lock elsewhere already.
 		squatted.unlock();
-		RedisLockRegistry newcomer = new RedisLockRegistry(factory(third), new RedisKeyspace("redlock"), null,
-				LockOptions.DEFAULTS);
-		this.closeables.add(newcomer);
+		RedisLockRegistry newcomer = onlyOn(third);
 		assertThat(newcomer.obtain("contested").tryLock()).isTrue();
 		newcomer.obtain("contested").unlock();
 		lock.unlock();
@@ -118,10 +113,7 @@ class RedlockRegistryTests {
 	@Test
 	void aWinnerLeavesTheQueueOfASlowMasterThatDoesNotKnowTheScriptYet() throws Exception {
 		RedisTestServer third = this.masters.get(2);
-		RedisLockRegistry squatter = new RedisLockRegistry(factory(third), new RedisKeyspace("redlock"), null,
-				LockOptions.DEFAULTS);
-		this.closeables.add(squatter);
-		DistributedLock squatted = squatter.obtain("slow");
+		DistributedLock squatted = onlyOn(third).obtain("slow");
 		squatted.lock();
 		DistributedLock lock = registry().obtain("slow");
 		// The third master answers nothing for 0.8 s, past the 200 ms master timeout, and has never
@@ -134,6 +126,14 @@ class RedlockRegistryTests {
 			.until(() -> thirdMaster.opsForZSet().zCard("redlock:lock:{slow}:queue") == 0);
 		lock.unlock();
 		squatted.unlock();
+	}
+
+	/** A plain registry on one of the masters, with the Redlock registries' key names. */
+	private RedisLockRegistry onlyOn(RedisTestServer master) {
+		RedisLockRegistry registry = new RedisLockRegistry(factory(master), new RedisKeyspace("redlock"), null,
+				LockOptions.DEFAULTS);
+		this.closeables.add(registry);
+		return registry;
 	}
 
 	private RedlockRegistry registry() {
