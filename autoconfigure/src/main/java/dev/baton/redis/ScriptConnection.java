@@ -21,8 +21,8 @@ import org.springframework.lang.Nullable;
  * on the event loop, without the reactive layers (Spring Data Redis's and Lettuce's
  * publishers) that cost as much client time as the script costs Redis. Opened when the source
  * is created (on the thread building the feature) or, if Redis is down then, on first use, on
- * a thread meant for blocking (see {@link #opened()}). Works for standalone, sentinel and cluster setups alike: in a
- * cluster Lettuce routes each script by its first key.
+ * a thread meant for blocking (see {@link #opened()}). Works for standalone, sentinel and
+ * cluster setups alike: in a cluster Lettuce routes each script by its first key.
  */
 public final class ScriptConnection {
 
@@ -31,8 +31,6 @@ public final class ScriptConnection {
 	private final LettuceConnectionFactory factory;
 
 	private volatile RedisClusterAsyncCommands<byte[], byte[]> commands;
-
-	private final Object openingLock = new Object();
 
 	/** The opening under way or done; {@code null} before the first, replaced after a failed one. */
 	private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> opening;
@@ -75,32 +73,26 @@ public final class ScriptConnection {
 		return (current != null) ? Mono.just(current) : Mono.fromFuture(this::opening, true);
 	}
 
-	private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> opening() {
-		// Not this object's monitor: open() holds that for the whole connect.
-		synchronized (this.openingLock) {
-			CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> current = this.opening;
-			if (current == null || current.isCompletedExceptionally()) {
-				current = CompletableFuture.supplyAsync(this::open, (task) -> Schedulers.boundedElastic().schedule(task));
-				this.opening = current;
-			}
-			return current;
-		}
-	}
-
-	private RedisClusterAsyncCommands<byte[], byte[]> open() {
-		RedisClusterAsyncCommands<byte[], byte[]> current = this.commands;
-		if (current == null) {
-			synchronized (this) {
-				current = this.commands;
-				if (current == null) {
-					// A connection of a sharing factory is only a view of the shared native
-					// connection; it stays open for the life of this source.
-					current = ((LettuceConnection) this.factory.getConnection()).getNativeConnection();
-					this.commands = current;
-				}
-			}
+	private synchronized CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> opening() {
+		CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> current = this.opening;
+		if (current == null || current.isCompletedExceptionally()) {
+			current = CompletableFuture.supplyAsync(this::open, (task) -> Schedulers.boundedElastic().schedule(task));
+			this.opening = current;
 		}
 		return current;
+	}
+
+	/**
+	 * Connects, blocking. Runs in the constructor, before anyone else sees this object, and
+	 * afterwards only as the one {@link #opening()} under way, so never twice at once.
+	 */
+	private RedisClusterAsyncCommands<byte[], byte[]> open() {
+		// A connection of a sharing factory is only a view of the shared native connection; it
+		// stays open for the life of this source.
+		RedisClusterAsyncCommands<byte[], byte[]> opened = ((LettuceConnection) this.factory.getConnection())
+			.getNativeConnection();
+		this.commands = opened;
+		return opened;
 	}
 
 }
