@@ -99,7 +99,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 			return Mono.empty();
 		}
 		long deadline = startNanos + wait.toNanos();
-		Mono<Void> storeLease = Mono.defer(() -> ensureLease(state, owner, lease, deadline, startNanos));
+		Mono<Void> storeLease = Mono.defer(() -> ensureLease(state, lease, deadline, startNanos));
 		// Granted at once (the common case): no local wait to compose with.
 		Mono<Void> held = granted.isDone() ? storeLease
 				: DeadlineTimer.within(Mono.fromFuture(granted, true), remaining(deadline))
@@ -112,7 +112,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	}
 
 	/** The local owner makes sure this JVM holds the store lease: reuses a handed-off one or takes it. */
-	private Mono<Void> ensureLease(KeyState state, Object owner, Duration lease, long deadline, long startNanos) {
+	private Mono<Void> ensureLease(KeyState state, Duration lease, long deadline, long startNanos) {
 		Lease current = takeOver(state);
 		if (current != null) {
 			return (lease == null || lease.equals(current.fixed)) ? Mono.empty() : refix(state, current, lease);

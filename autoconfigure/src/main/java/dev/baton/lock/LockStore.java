@@ -8,9 +8,10 @@ import reactor.core.publisher.Mono;
 /**
  * Where holds live: one Redis, a Redlock quorum, or this JVM. Every operation is one atomic
  * step on the store; the registry above it does the waiting, local queueing and renewal.
- * {@link #acquire} and {@link #release} are the hot path: the store bounds them by the
- * registry's store timeout itself (a Redis store with a timer on the command's future, cheaper
- * than a wrapping operator); the registry bounds the other calls.
+ * {@link #acquire} and {@link #release} (and their blocking callers' twins, {@link #acquireNow}
+ * and {@link #releaseNow}) are the hot path: the store bounds them by the registry's store
+ * timeout itself (a Redis store with a timer on the command's future, cheaper than a wrapping
+ * operator); the registry bounds the other calls.
  */
 interface LockStore {
 
