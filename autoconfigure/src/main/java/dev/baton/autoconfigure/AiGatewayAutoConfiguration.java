@@ -4,12 +4,12 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.BatonException;
 import dev.baton.ai.AiGatewayClient;
 import dev.baton.ai.AiGatewayClientBuilder;
 import dev.baton.ai.AiGatewayMetrics;
 import dev.baton.ai.MicrometerAiGatewayMetrics;
+import dev.baton.json.JsonCodec;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.singleflight.SingleFlight;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -31,8 +31,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.data.redis.RedisReactiveAutoConfiguration;
-import org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,19 +38,29 @@ import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY_4;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.REACTIVE_REDIS;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.REACTIVE_REDIS_4;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.WEB_CLIENT;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.WEB_CLIENT_4;
+
 /**
  * The AI gateway client, when {@code baton.ai.base-url} is set. Its resilience4j instances
  * named {@code baton-ai} come from the application's registries when resilience4j's Spring
  * Boot starter is present: {@code resilience4j.*.instances.baton-ai.*} properties override
  * Baton's values one by one ({@link AiResilienceDefaults}).
  */
-@AutoConfiguration(after = { BatonAutoConfiguration.class, SingleFlightAutoConfiguration.class,
-		RedisReactiveAutoConfiguration.class,
-		WebClientAutoConfiguration.class },
-		afterName = { "io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
+@AutoConfiguration(after = { BatonAutoConfiguration.class, SingleFlightAutoConfiguration.class },
+		afterName = { REACTIVE_REDIS, REACTIVE_REDIS_4, WEB_CLIENT, WEB_CLIENT_4, METER_REGISTRY, METER_REGISTRY_4,
+				"io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
 				"io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
 				"io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
-				"io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration" })
+				"io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration",
+				"io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration",
+				"io.github.resilience4j.springboot.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
+				"io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration",
+				"io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
 @ConditionalOnClass({ WebClient.class, HttpClient.class, Bulkhead.class, RetryOperator.class })
 @ConditionalOnProperty(prefix = "baton.ai", name = "base-url")
@@ -66,7 +74,7 @@ public class AiGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AiGatewayClient aiGatewayClient(AiProperties properties, RedisKeyspace keyspace,
-			ObjectProvider<WebClient.Builder> webClient, ObjectProvider<ObjectMapper> objectMapper,
+			ObjectProvider<WebClient.Builder> webClient, JsonCodec json,
 			ObjectProvider<AiGatewayMetrics> metrics, ObjectProvider<ReactiveStringRedisTemplate> redis,
 			ObjectProvider<BulkheadRegistry> bulkheads, ObjectProvider<RateLimiterRegistry> rateLimiters,
 			ObjectProvider<RetryRegistry> retries, ObjectProvider<TimeLimiterRegistry> timeLimiters,
@@ -75,7 +83,7 @@ public class AiGatewayAutoConfiguration {
 		AiGatewayClientBuilder builder = builderFrom(properties)
 			.singleFlight(singleFlight.getIfAvailable())
 			.webClientBuilder(webClient.getIfAvailable(WebClient::builder))
-			.objectMapper(objectMapper.getIfAvailable(ObjectMapper::new))
+			.json(json)
 			.metrics(metrics.getIfAvailable(() -> AiGatewayMetrics.NONE));
 		new AiResilienceInstances(properties).apply(builder, bulkheads.getIfAvailable(),
 				rateLimiters.getIfAvailable(), retries.getIfAvailable(), timeLimiters.getIfAvailable());

@@ -7,19 +7,26 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.JACKSON;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.JACKSON_4;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS_4;
+
 /**
- * What every Baton feature shares: {@link BatonProperties} and the Redis keyspace. Each
- * feature's own auto-configuration runs after this one.
+ * What every Baton feature shares: {@link BatonProperties}, the Redis keyspace, the pub/sub
+ * connection and the JSON codec ({@link BatonJsonConfiguration}). Each feature's own
+ * auto-configuration runs after this one.
  */
-@AutoConfiguration(after = RedisAutoConfiguration.class)
+@AutoConfiguration(afterName = { REDIS, REDIS_4, JACKSON, JACKSON_4 })
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(BatonProperties.class)
+@Import(BatonJsonConfiguration.class)
 public class BatonAutoConfiguration {
 
 	@Bean

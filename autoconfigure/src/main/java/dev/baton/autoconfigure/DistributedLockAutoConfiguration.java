@@ -11,22 +11,26 @@ import dev.baton.lock.LockOptions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.AOP;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY_4;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS_4;
 
 /**
  * The distributed lock: a {@link DistributedLockRegistry} (Redlock when
  * {@code baton.lock.redlock.nodes} is set, else the application's Redis, else this JVM only, with
  * a warning) and the {@code @DistributedLock} aspect.
  */
-@AutoConfiguration(after = { BatonAutoConfiguration.class, RedisAutoConfiguration.class, AopAutoConfiguration.class },
-		afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
+@AutoConfiguration(after = BatonAutoConfiguration.class,
+		afterName = { REDIS, REDIS_4, AOP, METER_REGISTRY, METER_REGISTRY_4 })
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LockProperties.class)
 @Import({ BatonAopConfiguration.class, LockRegistryConfigurations.Redlock.class, LockRegistryConfigurations.Redis.class,

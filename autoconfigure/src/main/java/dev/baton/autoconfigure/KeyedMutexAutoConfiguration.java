@@ -18,13 +18,16 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.util.Assert;
 
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.AOP;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY_4;
+
 /**
  * The keyed mutex: a {@link KeyedMutexPool} bean, the {@code @KeyedMutex} aspect, start-up
  * validation of annotated methods and, with Micrometer, its meters. The aspect is applied by
  * Spring Boot's AOP auto-configuration ({@code spring.aop.auto}, on by default).
  */
-@AutoConfiguration(after = BatonAutoConfiguration.class,
-		afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
+@AutoConfiguration(after = BatonAutoConfiguration.class, afterName = { AOP, METER_REGISTRY, METER_REGISTRY_4 })
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MutexProperties.class)
 @Import({ BatonAopConfiguration.class, KeyedMutexMetricsConfiguration.class })

@@ -1,10 +1,10 @@
 package dev.baton.autoconfigure;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.aop.DurationAttribute;
 import dev.baton.aop.KeyExpressionEvaluator;
 import dev.baton.aop.SingleFlightAspect;
 import dev.baton.aop.SingleFlightMethodValidator;
+import dev.baton.json.JsonCodec;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 import dev.baton.singleflight.SingleFlight;
@@ -16,11 +16,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -29,16 +26,22 @@ import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.util.ClassUtils;
 
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.AOP;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.JACKSON;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.JACKSON_4;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY_4;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS_4;
+
 /**
  * Single-flight: a {@link SingleFlight} (across instances through the application's Redis, else
  * in this JVM only, with a warning) and the {@code @SingleFlight} aspect. Results are JSON
- * through the application's {@link ObjectMapper} when there is one. Without Caffeine on the
+ * through the application's Jackson mapper ({@link JsonCodec}, Jackson 3 or 2: the same JSON). Without Caffeine on the
  * classpath there is no local cache (L1): every call that is not coalesced goes to Redis.
  */
-@AutoConfiguration(
-		after = { BatonAutoConfiguration.class, RedisAutoConfiguration.class, AopAutoConfiguration.class,
-				JacksonAutoConfiguration.class },
-		afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
+@AutoConfiguration(after = BatonAutoConfiguration.class,
+		afterName = { REDIS, REDIS_4, AOP, JACKSON, JACKSON_4, METER_REGISTRY, METER_REGISTRY_4 })
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SingleFlightProperties.class)
 @Import({ BatonAopConfiguration.class, SingleFlightMetricsConfiguration.class })
@@ -67,11 +70,11 @@ public class SingleFlightAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SingleFlight singleFlight(SingleFlightProperties properties, RedisKeyspace keyspace,
-			ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<SingleFlightObserver> observer,
+			JsonCodec json, ObjectProvider<SingleFlightObserver> observer,
 			ObjectProvider<RedisConnectionFactory> connectionFactory, ObjectProvider<RedisPubSubHub> hub,
 			ApplicationContext context) {
 		SingleFlightBuilder builder = builder(properties, keyspace, context.getClassLoader());
-		objectMapper.ifAvailable(builder::objectMapper);
+		builder.json(json);
 		observer.ifAvailable(builder::observer);
 		RedisConnectionFactory redis = connectionFactory.getIfAvailable();
 		if (redis == null) {

@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.baton.autoconfigure.BatonAutoConfiguration;
+import dev.baton.autoconfigure.BootAutoConfigurations;
 import dev.baton.autoconfigure.DistributedLockAutoConfiguration;
 import dev.baton.lock.DistributedLockRegistry;
 import dev.baton.lock.LockAcquisitionException;
@@ -23,7 +24,6 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class DistributedLockAspectTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, RedisAutoConfiguration.class,
-				BatonAutoConfiguration.class, DistributedLockAutoConfiguration.class))
+		.withConfiguration(BootAutoConfigurations.redis())
+		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, BatonAutoConfiguration.class,
+				DistributedLockAutoConfiguration.class))
 		.withPropertyValues(RedisTestServers.shared().springProperties())
 		.withPropertyValues("baton.redis.key-prefix=aspect" + System.nanoTime())
 		.withUserConfiguration(Services.class);

@@ -3,6 +3,7 @@ package dev.baton.aop;
 import java.time.Duration;
 
 import dev.baton.autoconfigure.BatonAutoConfiguration;
+import dev.baton.autoconfigure.BootAutoConfigurations;
 import dev.baton.autoconfigure.DistributedLockAutoConfiguration;
 import dev.baton.test.RedisTestServers;
 import io.netty.channel.EventLoopGroup;
@@ -16,7 +17,6 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,8 +40,9 @@ class DistributedLockBlockHoundTests {
 				return 1;
 			}).subscribeOn(eventLoop).block(Duration.ofSeconds(5))).hasCauseInstanceOf(BlockingOperationError.class);
 			new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, RedisAutoConfiguration.class,
-						BatonAutoConfiguration.class, DistributedLockAutoConfiguration.class))
+				.withConfiguration(BootAutoConfigurations.redis())
+				.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, BatonAutoConfiguration.class,
+						DistributedLockAutoConfiguration.class))
 				.withPropertyValues(RedisTestServers.shared().springProperties())
 				.withPropertyValues("baton.redis.key-prefix=hound" + System.nanoTime())
 				.withBean(LockedService.class)

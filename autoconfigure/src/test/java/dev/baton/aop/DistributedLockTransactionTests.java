@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import dev.baton.annotation.DistributedLock;
 import dev.baton.autoconfigure.BatonAutoConfiguration;
+import dev.baton.autoconfigure.BootAutoConfigurations;
 import dev.baton.autoconfigure.DistributedLockAutoConfiguration;
 import dev.baton.lock.LockOptions;
 import dev.baton.lock.RedisLockRegistry;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,8 +43,9 @@ class DistributedLockTransactionTests {
 		try (RedisLockRegistry otherInstance = new RedisLockRegistry(otherFactory, new RedisKeyspace(PREFIX), null,
 				LockOptions.DEFAULTS)) {
 			new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, RedisAutoConfiguration.class,
-						BatonAutoConfiguration.class, DistributedLockAutoConfiguration.class))
+				.withConfiguration(BootAutoConfigurations.redis())
+				.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, BatonAutoConfiguration.class,
+						DistributedLockAutoConfiguration.class))
 				.withPropertyValues(RedisTestServers.shared().springProperties())
 				.withPropertyValues("baton.redis.key-prefix=" + PREFIX)
 				.withUserConfiguration(Transactions.class)

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.baton.annotation.SingleFlight;
 import dev.baton.aop.FlightService.Item;
 import dev.baton.autoconfigure.BatonAutoConfiguration;
+import dev.baton.autoconfigure.BootAutoConfigurations;
 import dev.baton.autoconfigure.SingleFlightAutoConfiguration;
 import dev.baton.test.RedisTestServers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +19,6 @@ import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,8 +30,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class SingleFlightAspectTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, RedisAutoConfiguration.class,
-				JacksonAutoConfiguration.class, BatonAutoConfiguration.class, SingleFlightAutoConfiguration.class))
+		.withConfiguration(BootAutoConfigurations.redis())
+		.withConfiguration(BootAutoConfigurations.jackson())
+		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, BatonAutoConfiguration.class,
+				SingleFlightAutoConfiguration.class))
 		.withPropertyValues(RedisTestServers.shared().springProperties())
 		.withPropertyValues("baton.redis.key-prefix=flight" + System.nanoTime())
 		.withUserConfiguration(Services.class);

@@ -15,10 +15,6 @@ import dev.baton.ai.MicrometerAiGatewayMetrics;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration;
-import io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration;
-import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
-import io.github.resilience4j.springboot3.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -41,8 +37,7 @@ class AiGatewayAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class, AiGatewayAutoConfiguration.class));
 
 	private final ApplicationContextRunner withResilience4j = this.runner.withConfiguration(
-			AutoConfigurations.of(BulkheadAutoConfiguration.class, RateLimiterAutoConfiguration.class,
-					RetryAutoConfiguration.class, TimeLimiterAutoConfiguration.class));
+			BootAutoConfigurations.resilience4j());
 
 	@Test
 	void createsNoClientWithoutABaseUrl() {

@@ -4,6 +4,7 @@ import dev.baton.redis.RedisKeyspace;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,11 +32,12 @@ class BatonAutoConfigurationTests {
 
 	@Test
 	void rejectsABadKeyPrefixNamingTheProperty() {
-		this.runner.withPropertyValues("baton.redis.key-prefix=a{b").run((context) -> assertThat(context)
-			.hasFailed()
-			.getFailure()
-			.rootCause()
-			.hasMessageContaining("baton.redis.key-prefix"));
+		this.runner.withPropertyValues("baton.redis.key-prefix=a{b").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidSettingFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("'baton.redis.key-prefix'").contains("'a{b'");
+			assertThat(analysis.getAction()).contains("baton.redis.key-prefix");
+		});
 	}
 
 	@Test

@@ -13,13 +13,9 @@ import dev.baton.test.RedisTestServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -31,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DistributedLockAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, RedisAutoConfiguration.class,
-				BatonAutoConfiguration.class, DistributedLockAutoConfiguration.class));
+		.withConfiguration(BootAutoConfigurations.redis())
+		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, BatonAutoConfiguration.class,
+				DistributedLockAutoConfiguration.class));
 
 	@Test
 	void usesTheApplicationsRedisWithDefaults() {
@@ -112,8 +109,7 @@ class DistributedLockAutoConfigurationTests {
 	@Test
 	void registersLockMetersWithAMeterRegistry() {
 		this.runner.withPropertyValues(RedisTestServers.shared().springProperties())
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+			.withConfiguration(BootAutoConfigurations.metrics())
 			.run((context) -> {
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				assertThat(meters.get("baton.lock.active").gauge()).isNotNull();

@@ -12,9 +12,6 @@ import dev.baton.mutex.MutexPermit;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -78,8 +75,7 @@ class KeyedMutexAutoConfigurationTests {
 	@Test
 	void recordsMetersByNameAndOutcomeWithMicrometer() {
 		this.runner
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+			.withConfiguration(BootAutoConfigurations.metrics())
 			.withBean(Checkout.class)
 			.run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);

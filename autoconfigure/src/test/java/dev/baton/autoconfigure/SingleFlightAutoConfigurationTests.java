@@ -12,8 +12,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
-import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -29,7 +27,8 @@ class SingleFlightAutoConfigurationTests {
 		.of(AopAutoConfiguration.class, BatonAutoConfiguration.class, SingleFlightAutoConfiguration.class));
 
 	private final ApplicationContextRunner withRedis = this.runner
-		.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, JacksonAutoConfiguration.class))
+		.withConfiguration(BootAutoConfigurations.redis())
+		.withConfiguration(BootAutoConfigurations.jackson())
 		.withPropertyValues(RedisTestServers.shared().springProperties())
 		.withPropertyValues("baton.redis.key-prefix=sfauto" + System.nanoTime());
 

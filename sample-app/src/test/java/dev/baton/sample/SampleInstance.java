@@ -6,7 +6,6 @@ import java.util.List;
 import dev.baton.test.RedisTestServers;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** One more running instance of the app, on a random port and the shared test Redis. */
@@ -23,7 +22,8 @@ public record SampleInstance(ConfigurableApplicationContext context, String base
 		}
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(FlashSaleApplication.class)
 			.run(args.toArray(String[]::new));
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		// The property both Boot lines set once the server listens (its context type moved in Boot 4).
+		int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 		return new SampleInstance(context, "http://127.0.0.1:" + port);
 	}
 

@@ -1,0 +1,158 @@
+package dev.baton.singleflight;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+import dev.baton.json.JsonCodec;
+import dev.baton.json.JsonCodecException;
+import dev.baton.redis.LuaScript;
+import dev.baton.redis.RedisPubSubHub;
+import dev.baton.redis.ScriptConnection;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.lang.Nullable;
+
+/**
+ * One Redis (standalone, sentinel or cluster through Spring Data Redis). Each operation is one
+ * Lua script run by EVALSHA; a flight's outcome and lease share the user key's hash slot.
+ */
+final class RedisFlightStore implements FlightStore {
+
+	private static final LuaScript CLAIM = script("claim", ReturnType.MULTI);
+
+	private static final LuaScript RENEW = script("renew", ReturnType.INTEGER);
+
+	private static final LuaScript COMPLETE = script("complete", ReturnType.INTEGER);
+
+	private static final LuaScript FORGET = script("forget", ReturnType.INTEGER);
+
+	/**
+	 * Built with its deserializer at class load: building one on first use takes Jackson's cache
+	 * lock, and notifications are read on the pub/sub connection's event loop.
+	 */
+	private static final JsonCodec.JsonType NOTICES = JsonCodec.standard().type(String[].class);
+
+	/** Outcomes whose value or message is at most this long travel with their notification. */
+	static final int INLINE_LIMIT = 4096;
+
+	private final ScriptConnection redis;
+
+	private final RedisPubSubHub hub;
+
+	private final String doneChannel;
+
+	private final String forgetChannel;
+
+	/**
+	 * @param redis the long-lived connection every script runs on
+	 * @param doneChannel where completions are published
+	 * @param forgetChannel where invalidations are published
+	 */
+	RedisFlightStore(ScriptConnection redis, RedisPubSubHub hub, String doneChannel, String forgetChannel) {
+		this.redis = redis;
+		this.hub = hub;
+		this.doneChannel = doneChannel;
+		this.forgetChannel = forgetChannel;
+	}
+
+	@Override
+	public boolean shared() {
+		return true;
+	}
+
+	@Override
+	public Mono<Claim> claim(String key, String owner, Duration lease, String waitedFor, boolean passOver) {
+		return CLAIM
+			.<List<?>>execute(this.redis, List.of(key, leaseKey(key)),
+					List.of(owner, millis(lease), waitedFor, passOver ? "1" : "0"))
+			.map(RedisFlightStore::claim);
+	}
+
+	@Override
+	public Mono<Boolean> renew(String key, String owner, Duration lease) {
+		return RENEW.<Long>execute(this.redis, List.of(leaseKey(key)), List.of(owner, millis(lease)))
+			.map((renewed) -> renewed == 1L);
+	}
+
+	@Override
+	public Mono<Void> complete(String key, String owner, @Nullable Stored outcome) {
+		List<String> args = (outcome != null)
+				? List.of(owner, outcome.status(), outcome.shared() ? "1" : "0", Long.toString(outcome.ttlMillis()),
+						outcome.value(), outcome.errorType(), outcome.errorMessage(), this.doneChannel, INLINE)
+				: List.of(owner, "", "0", "0", "", "", "", this.doneChannel, INLINE);
+		return COMPLETE.execute(this.redis, List.of(key, leaseKey(key)), args).then();
+	}
+
+	@Override
+	public Mono<Void> forget(String key) {
+		return FORGET.execute(this.redis, List.of(key), List.of(this.forgetChannel)).then();
+	}
+
+	@Override
+	public void onDone(Consumer<Done> listener) {
+		this.hub.subscribe(this.doneChannel, (notice) -> listener.accept(done(notice)));
+	}
+
+	@Override
+	public void onForget(Consumer<String> listener) {
+		this.hub.subscribe(this.forgetChannel, listener);
+	}
+
+	/** Reads a notification: a JSON array, see complete.lua. */
+	static Done done(String notice) {
+		String[] fields;
+		try {
+			fields = (String[]) NOTICES.read(notice);
+		}
+		catch (JsonCodecException ex) {
+			throw new IllegalArgumentException("Not a single-flight notification: " + ex.getMessage(), ex);
+		}
+		if (fields.length < 7) {
+			return new Done(fields[0], null);
+		}
+		boolean error = Stored.ERROR.equals(fields[2]);
+		Stored outcome = new Stored(fields[1], fields[2], "1".equals(fields[3]), error ? "" : fields[6], fields[5],
+				error ? fields[6] : "", Long.parseLong(fields[4]));
+		return new Done(fields[0], outcome);
+	}
+
+	private static String leaseKey(String key) {
+		return key + ":lease";
+	}
+
+	private static Claim claim(List<?> reply) {
+		long kind = (Long) reply.get(0);
+		if (kind == 2) {
+			return Claim.LEAD;
+		}
+		if (kind == 0) {
+			return new Claim(ClaimKind.BUSY, null, (Long) reply.get(1), text(reply.get(2)));
+		}
+		Stored stored = new Stored(text(reply.get(2)), text(reply.get(3)), "1".equals(text(reply.get(4))),
+				text(reply.get(5)), text(reply.get(6)), text(reply.get(7)), (Long) reply.get(1));
+		return new Claim(ClaimKind.STORED, stored, 0, "");
+	}
+
+	private static final String INLINE = Integer.toString(INLINE_LIMIT);
+
+	private static String millis(Duration duration) {
+		return Long.toString(Math.max(duration.toMillis(), 1));
+	}
+
+	/** A bulk string of a script's reply, however the driver handed it over. */
+	private static String text(Object bulk) {
+		if (bulk instanceof ByteBuffer buffer) {
+			return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
+		}
+		return (bulk instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(bulk);
+	}
+
+	private static LuaScript script(String name, ReturnType type) {
+		return LuaScript.fromClasspath("dev/baton/singleflight/" + name + ".lua", type);
+	}
+
+}
