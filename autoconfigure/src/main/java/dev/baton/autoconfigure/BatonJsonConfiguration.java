@@ -14,17 +14,21 @@ import org.springframework.context.annotation.Import;
 /**
  * The {@link JsonCodec} for single-flight values and AI payloads: over the application's Jackson 3
  * {@code JsonMapper} (Spring Boot 4), else its Jackson 2 {@code ObjectMapper} (Spring Boot 3.5),
- * else a mapper with the modules on the class path. Both write the same JSON, so instances on
- * either line share stored values.
+ * else a mapper with the modules on the class path: one of the three, by their conditions. Both
+ * mappers write the same JSON, so instances on either line share stored values.
  */
 @Configuration(proxyBeanMethods = false)
 @Import({ BatonJsonConfiguration.Jackson3.class, BatonJsonConfiguration.Jackson2.class,
 		BatonJsonConfiguration.Standard.class })
 class BatonJsonConfiguration {
 
+	private static final String JSON_MAPPER_3 = "tools.jackson.databind.json.JsonMapper";
+
+	private static final String OBJECT_MAPPER_2 = "com.fasterxml.jackson.databind.ObjectMapper";
+
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
-	@ConditionalOnBean(type = "tools.jackson.databind.json.JsonMapper")
+	@ConditionalOnClass(name = JSON_MAPPER_3)
+	@ConditionalOnBean(type = JSON_MAPPER_3)
 	static class Jackson3 {
 
 		@Bean
@@ -36,8 +40,9 @@ class BatonJsonConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "com.fasterxml.jackson.databind.ObjectMapper")
-	@ConditionalOnBean(type = "com.fasterxml.jackson.databind.ObjectMapper")
+	@ConditionalOnClass(name = OBJECT_MAPPER_2)
+	@ConditionalOnBean(type = OBJECT_MAPPER_2)
+	@ConditionalOnMissingBean(type = JSON_MAPPER_3)
 	static class Jackson2 {
 
 		@Bean
@@ -49,6 +54,7 @@ class BatonJsonConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(type = { JSON_MAPPER_3, OBJECT_MAPPER_2 })
 	static class Standard {
 
 		@Bean

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -92,11 +93,11 @@ class SingleFlightAutoConfigurationTests {
 
 	@Test
 	void rejectsABadPropertyNamingIt() {
-		this.runner.withPropertyValues("baton.singleflight.lease-time=1ms")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("baton.singleflight.lease-time"));
+		this.runner.withPropertyValues("baton.singleflight.lease-time=1ms").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidSettingFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("'baton.singleflight.lease-time'").contains("PT0.001S");
+		});
 	}
 
 	@Test
