@@ -3,8 +3,7 @@ package dev.baton.sample.sale;
 import java.util.List;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.json.JsonCodec;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -27,11 +26,12 @@ final class SaleStore {
 
 	private final StringRedisTemplate redis;
 
-	private final ObjectMapper json;
+	/** Order records as JSON through the application's mapper (Jackson 3 on Boot 4, 2 on Boot 3.5). */
+	private final JsonCodec.JsonType orders;
 
-	SaleStore(StringRedisTemplate redis, ObjectMapper json) {
+	SaleStore(StringRedisTemplate redis, JsonCodec json) {
 		this.redis = redis;
-		this.json = json;
+		this.orders = json.type(Order.class);
 	}
 
 	void open(String sku, long stock) {
@@ -78,21 +78,11 @@ final class SaleStore {
 	}
 
 	private String toJson(Order order) {
-		try {
-			return this.json.writeValueAsString(order);
-		}
-		catch (JsonProcessingException ex) {
-			throw new IllegalStateException("Order not serialisable", ex);
-		}
+		return this.orders.write(order);
 	}
 
 	private Order fromJson(String record) {
-		try {
-			return this.json.readValue(record, Order.class);
-		}
-		catch (JsonProcessingException ex) {
-			throw new IllegalStateException("Order record is not valid JSON: " + record, ex);
-		}
+		return (Order) this.orders.read(record);
 	}
 
 	private static String saleKey(String sku) {

@@ -3,8 +3,6 @@ package dev.baton.sample.web;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.baton.lock.LockAcquisitionException;
 import dev.baton.lock.LockException;
 import dev.baton.mutex.MutexTimeoutException;
@@ -126,21 +124,9 @@ class ApiExceptionHandler {
 
 	/** Jackson's own messages name Java types; say where the JSON is wrong instead. */
 	private static String unreadableMessage(HttpMessageNotReadableException ex) {
-		Throwable cause = ex.getMostSpecificCause();
-		if (cause instanceof JsonParseException parse) {
-			return "Malformed JSON at line " + parse.getLocation().getLineNr() + ", column "
-					+ parse.getLocation().getColumnNr();
-		}
-		if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-			String field = mapping.getPath()
-				.stream()
-				.map((reference) -> (reference.getFieldName() != null) ? reference.getFieldName()
-						: "[" + reference.getIndex() + "]")
-				.collect(Collectors.joining("."));
-			return "Field '" + field + "' has the wrong type or format";
-		}
-		return (ex.getMessage() != null && ex.getMessage().startsWith("Required request body is missing"))
-				? "Request body is missing" : "Request body is not valid JSON";
+		return JsonErrors.describe(ex.getMostSpecificCause())
+			.orElse((ex.getMessage() != null && ex.getMessage().startsWith("Required request body is missing"))
+					? "Request body is missing" : "Request body is not valid JSON");
 	}
 
 }

@@ -3,7 +3,7 @@ package dev.baton.sample.sale;
 import java.time.Duration;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.json.JsonCodec;
 import dev.baton.sample.web.ApiException;
 import dev.baton.test.RedisTestServers;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +28,7 @@ class SaleStoreTests {
 	@BeforeEach
 	void openSale() {
 		this.connections = RedisTestServers.shared().newConnectionFactory();
-		this.store = new SaleStore(new StringRedisTemplate(this.connections), new ObjectMapper());
+		this.store = new SaleStore(new StringRedisTemplate(this.connections), JsonCodec.standard());
 		this.sku = "store-" + UUID.randomUUID().toString().substring(0, 8);
 		this.store.open(this.sku, 10);
 	}
