@@ -20,6 +20,10 @@ public final class BlockHoundInstallation implements Extension {
 			// resilience4j's rate limiter backs off a lost compare-and-set with parkNanos(1), a
 			// yield rather than a wait; its own Reactor operator runs it on event loops.
 			.allowBlockingCallsInside("io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter", "compareAndSet")
+			// Netty 4.2 (Spring Boot 4's) allocates through AdaptivePoolingAllocator, whose magazine
+			// group takes a StampedLock when it grows: contended, that parks an event loop briefly.
+			// Netty's own BlockHound integration does not list it; it is Netty's to fix, not ours.
+			.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
 			.blockingMethodCallback((method) -> {
 				BlockingOperationError error = new BlockingOperationError(method);
 				error.printStackTrace(System.out);
