@@ -79,6 +79,18 @@ class OnTimeoutTests {
 	}
 
 	@Test
+	void aTimeoutTheMethodItselfThrowsIsItsResultNotASkip() {
+		this.runner.withBean(LockedJobs.class).run((context) -> {
+			LockedJobs jobs = context.getBean(LockedJobs.class);
+			assertThatExceptionOfType(LockAcquisitionException.class).isThrownBy(jobs::inner)
+				.withMessageContaining("'inner'");
+			assertThatExceptionOfType(LockAcquisitionException.class)
+				.isThrownBy(() -> jobs.innerReactive().block(Duration.ofSeconds(5)))
+				.withMessageContaining("'inner'");
+		});
+	}
+
+	@Test
 	void aLockFallbackGetsTheArgumentsAndTheTimeout() {
 		this.runner.withBean(LockedJobs.class).run(whileLockIsBusy((context) -> {
 			LockedJobs jobs = context.getBean(LockedJobs.class);
@@ -286,6 +298,16 @@ class OnTimeoutTests {
 		public Flux<String> flux() {
 			this.runs.incrementAndGet();
 			return Flux.just("ran");
+		}
+
+		@DistributedLock(key = "'free'", waitTime = "0s", onTimeout = OnTimeout.SKIP)
+		public String inner() {
+			throw new LockAcquisitionException("inner", Duration.ZERO);
+		}
+
+		@DistributedLock(key = "'free'", waitTime = "0s", onTimeout = OnTimeout.SKIP)
+		public Mono<String> innerReactive() {
+			return Mono.error(new LockAcquisitionException("inner", Duration.ZERO));
 		}
 
 		@DistributedLock(key = "'busy'", waitTime = "0s", onTimeout = OnTimeout.FALLBACK, fallback = "quoteLater")
