@@ -22,6 +22,7 @@ import dev.baton.mutex.KeyedMutexPool;
 import dev.baton.mutex.MutexPermit;
 import dev.baton.mutex.MutexTimeoutException;
 import dev.baton.test.RedisTestServers;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -112,6 +113,31 @@ class AnnotationPlacementTests {
 				.rootCause()
 				.hasMessageContaining("@SingleFlight on AnnotationPlacementTests.FinalMethod.load(String)")
 				.hasMessageContaining("final"));
+	}
+
+	@ParameterizedTest(name = "proxy-target-class={0}")
+	@ValueSource(booleans = { false, true })
+	void packagePrivateAndProtectedMethodsAreGuardedThroughTheSubclass(boolean subclassing) {
+		this.runner.withPropertyValues("spring.aop.proxy-target-class=" + subclassing)
+			.withBean(NonPublicMethods.class)
+			.run((context) -> {
+				NonPublicMethods service = context.getBean(NonPublicMethods.class);
+				assertThat(AopUtils.isCglibProxy(service)).isTrue();
+				assertThat(service.packagePrivate()).isPositive();
+				assertThat(service.inherited()).isPositive();
+			});
+	}
+
+	@Test
+	void guardsWithoutSpringBootsAopAutoConfiguration() {
+		new ApplicationContextRunner().withConfiguration(BootAutoConfigurations.redis())
+			.withConfiguration(BootAutoConfigurations.jackson())
+			.withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class, KeyedMutexAutoConfiguration.class,
+					DistributedLockAutoConfiguration.class, SingleFlightAutoConfiguration.class))
+			.withPropertyValues(RedisTestServers.shared().springProperties())
+			.withPropertyValues("baton.redis.key-prefix=placement" + System.nanoTime())
+			.withBean(InventoryService.class)
+			.run((context) -> assertGuarded(context, context.getBean(Inventory.class), false));
 	}
 
 	private static void assertGuarded(AssertableApplicationContext context, Inventory inventory, boolean subclassing)
@@ -297,6 +323,24 @@ class AnnotationPlacementTests {
 		@Override
 		public int loads() {
 			return this.loads.get();
+		}
+
+	}
+
+	abstract static class Base {
+
+		@DistributedLock(key = "'inherited'")
+		protected long inherited() {
+			return LockContext.fencingToken().orElse(-1);
+		}
+
+	}
+
+	static class NonPublicMethods extends Base {
+
+		@DistributedLock(key = "'package-private'")
+		long packagePrivate() {
+			return LockContext.fencingToken().orElse(-1);
 		}
 
 	}
