@@ -7,6 +7,7 @@ import java.lang.reflect.Modifier;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.lang.Nullable;
+import org.springframework.util.ClassUtils;
 
 /**
  * Where Baton finds its annotations, in one place for the pointcut, the aspects and the start-up
@@ -55,13 +56,13 @@ public final class GuardedMethods {
 		}
 		if (Modifier.isFinal(beanClass.getModifiers()) && !viaInterface) {
 			return "its class " + beanClass.getSimpleName() + " is final, so no proxy can subclass it; remove final"
-					+ " (or call it through an interface with spring.aop.proxy-target-class=false)";
+					+ " (or declare the method on an interface and let the bean be proxied through its interfaces)";
 		}
 		return null;
 	}
 
 	private static boolean declaredByInterface(Method method, Class<?> beanClass) {
-		for (Class<?> type : org.springframework.util.ClassUtils.getAllInterfacesForClassAsSet(beanClass)) {
+		for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(beanClass)) {
 			try {
 				type.getMethod(method.getName(), method.getParameterTypes());
 				return true;

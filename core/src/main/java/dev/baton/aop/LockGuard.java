@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
 
 import org.springframework.lang.Nullable;
@@ -69,6 +70,10 @@ final class LockGuard implements Guard {
 		if (this.holdAtLeast != null) {
 			// A thread-bound hold could only be released by this thread, which must not wait for
 			// the minimum: take owner-token holds, released later on a timer.
+			if (Schedulers.isInNonBlockingThread()) {
+				throw new IllegalStateException("@DistributedLock " + this.name + " would block thread "
+						+ Thread.currentThread().getName() + ", which must never block; return a Mono there");
+			}
 			return new ThreadSection(await(acquireAsync()));
 		}
 		long start = System.nanoTime();

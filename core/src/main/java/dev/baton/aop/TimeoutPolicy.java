@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 import dev.baton.InvalidSettingException;
 import dev.baton.WaitObserver.Outcome;
@@ -135,7 +136,7 @@ final class TimeoutPolicy {
 		}
 		return resolved.getSimpleName() + Arrays.stream(type.getGenerics())
 			.map(TimeoutPolicy::simpleName)
-			.collect(java.util.stream.Collectors.joining(", ", "<", ">"));
+			.collect(Collectors.joining(", ", "<", ">"));
 	}
 
 	private static boolean fits(Method method, Method candidate, Class<?> timeoutType) {
