@@ -143,6 +143,23 @@ class ConditionAndHoldTests {
 	}
 
 	@Test
+	void aShutdownWithinHoldAtLeastLeavesTheLockToExpireWithItsLease() {
+		this.runner.run((other) -> {
+			DistributedLockRegistry registry = other.getBean(DistributedLockRegistry.class);
+			this.runner.withBean(Held.class)
+				.withPropertyValues("baton.lock.lease-time=1s")
+				.run((context) -> assertThat(context.getBean(Held.class).quick()).isPositive());
+			// Closed within its 400 ms: not released early, and not through a closed registry.
+			assertThatExceptionOfType(LockAcquisitionException.class)
+				.isThrownBy(() -> registry.acquire("held", Duration.ZERO, null).block(Duration.ofSeconds(5)));
+			LockHold next = await().atMost(Duration.ofSeconds(5))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> tryAcquire(registry), (hold) -> hold != null);
+			next.release().block(Duration.ofSeconds(5));
+		});
+	}
+
+	@Test
 	void failsStartUpWhenHoldAtLeastOutlastsAFixedLease() {
 		this.runner.withBean(HoldLongerThanLease.class)
 			.run((context) -> assertThat(context).hasFailed()

@@ -16,8 +16,11 @@ import dev.baton.lock.LockObserver;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.aspectj.lang.ProceedingJoinPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.expression.AnnotatedElementKey;
 import org.springframework.lang.Nullable;
 
@@ -27,7 +30,9 @@ import org.springframework.lang.Nullable;
  * method's {@link OnTimeout} policy. Return types are {@link GuardedInvocation}'s business;
  * {@link GuardAdvisor} applies this aspect wherever the annotation is found.
  */
-public final class DistributedLockAspect implements MethodInterceptor {
+public final class DistributedLockAspect implements MethodInterceptor, DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(DistributedLockAspect.class);
 
 	private final DistributedLockRegistry registry;
 
@@ -42,6 +47,8 @@ public final class DistributedLockAspect implements MethodInterceptor {
 	private final LockObserver observer;
 
 	private final Map<AnnotatedElementKey, LockSpec> specs = new ConcurrentHashMap<>();
+
+	private final MinimumHold minimumHold = new MinimumHold();
 
 	/**
 	 * @param defaultWait the wait of methods whose annotation sets none
@@ -81,8 +88,20 @@ public final class DistributedLockAspect implements MethodInterceptor {
 			keys.add(this.expressions.evaluate(method, expression, args, joinPoint.getTarget()));
 		}
 		LockGuard guard = new LockGuard(this.registry, this.observer, spec.name(), List.copyOf(keys), spec.waitTime(),
-				spec.lease(), spec.onTimeout().outcome(), spec.holdAtLeast());
+				spec.lease(), spec.onTimeout().outcome(), spec.holdAtLeast(), this.minimumHold);
 		return GuardedInvocation.proceed(joinPoint, spec.kind(), guard, spec.onTimeout());
+	}
+
+	/**
+	 * Cancels the releases still waiting for their {@code holdAtLeast}: those locks expire with
+	 * their lease instead, so that no other instance runs the method again within the minimum.
+	 */
+	@Override
+	public void destroy() {
+		int left = this.minimumHold.cancelPending();
+		if (left > 0) {
+			logger.info("Left {} lock(s) within their holdAtLeast to expire with their lease", left);
+		}
 	}
 
 	private LockSpec spec(Method method, Class<?> beanClass) {

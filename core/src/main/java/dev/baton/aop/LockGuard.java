@@ -47,14 +47,17 @@ final class LockGuard implements Guard {
 	@Nullable
 	private final Duration holdAtLeast;
 
+	private final MinimumHold minimumHold;
+
 	/**
 	 * @param timeoutOutcome how a wait that runs out is counted: {@code TIMEOUT}, or what the
 	 * method's timeout policy makes of it
 	 * @param holdAtLeast the shortest hold, or {@code null}: the release waits on a timer until
 	 * this long after the locks were taken
+	 * @param minimumHold the timers of such releases
 	 */
 	LockGuard(DistributedLockRegistry registry, LockObserver observer, String name, List<String> keys, Duration wait,
-			Duration lease, Outcome timeoutOutcome, @Nullable Duration holdAtLeast) {
+			Duration lease, Outcome timeoutOutcome, @Nullable Duration holdAtLeast, MinimumHold minimumHold) {
 		this.registry = registry;
 		this.observer = observer;
 		this.name = name;
@@ -63,6 +66,7 @@ final class LockGuard implements Guard {
 		this.lease = lease;
 		this.timeoutOutcome = timeoutOutcome;
 		this.holdAtLeast = holdAtLeast;
+		this.minimumHold = minimumHold;
 	}
 
 	@Override
@@ -218,13 +222,11 @@ final class LockGuard implements Guard {
 			if (!this.closed.compareAndSet(false, true)) {
 				return;
 			}
-			Duration left = (LockGuard.this.holdAtLeast != null)
-					? LockGuard.this.holdAtLeast.minusNanos(System.nanoTime() - this.since) : Duration.ZERO;
-			if (left.isNegative() || left.isZero()) {
+			if (LockGuard.this.holdAtLeast == null) {
 				release();
 			}
 			else {
-				Mono.delay(left).subscribe((tick) -> release());
+				LockGuard.this.minimumHold.release(LockGuard.this.holdAtLeast, this.since, this::release);
 			}
 		}
 
