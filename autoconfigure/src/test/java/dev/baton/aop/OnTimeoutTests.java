@@ -10,6 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.baton.InvalidSettingException;
 import dev.baton.annotation.DistributedLock;
 import dev.baton.annotation.KeyedMutex;
@@ -28,6 +32,7 @@ import dev.baton.test.RedisTestServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -66,6 +71,30 @@ class OnTimeoutTests {
 				.allSatisfy((timer) -> assertThat(timer.count()).isEqualTo(1));
 			assertThat(meters.find("baton.lock.acquire").tag("outcome", "timeout").timers()).isEmpty();
 		}));
+	}
+
+	@Test
+	void aSkipIsLoggedAtDebugWithoutAStackTrace() {
+		Logger logger = (Logger) LoggerFactory.getLogger(TimeoutPolicy.class);
+		Level level = logger.getLevel();
+		ListAppender<ILoggingEvent> logs = new ListAppender<>();
+		logs.start();
+		logger.addAppender(logs);
+		logger.setLevel(Level.DEBUG);
+		try {
+			this.runner.withBean(LockedJobs.class)
+				.run(whileLockIsBusy((context) -> assertThat(context.getBean(LockedJobs.class).plain()).isNull()));
+		}
+		finally {
+			logger.detachAppender(logs);
+			logger.setLevel(level);
+		}
+		assertThat(logs.list).singleElement().satisfies((event) -> {
+			assertThat(event.getLevel()).isEqualTo(Level.DEBUG);
+			assertThat(event.getFormattedMessage()).startsWith("Skipped OnTimeoutTests.LockedJobs.plain()")
+				.contains("'busy'");
+			assertThat(event.getThrowableProxy()).isNull();
+		});
 	}
 
 	@Test
