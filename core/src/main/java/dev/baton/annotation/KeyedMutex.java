@@ -53,7 +53,8 @@ public @interface KeyedMutex {
 	 * The method run instead when the wait runs out ({@link OnTimeout#FALLBACK}, implied when
 	 * this is set): a method of the same bean with the same parameters, optionally followed by
 	 * the {@link dev.baton.mutex.MutexTimeoutException}, returning a type that fits. Checked at
-	 * start-up.
+	 * start-up. It is called on the bean itself, not through its proxy (so not under the bean's
+	 * other annotations), and what it returns or throws is the call's result.
 	 */
 	String fallback() default "";
 

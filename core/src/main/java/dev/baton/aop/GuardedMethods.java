@@ -15,7 +15,7 @@ import org.springframework.util.ClassUtils;
  * class runs, on the interface or superclass method it implements or overrides, and as a
  * meta-annotation (merged, so {@code @AliasFor} attributes of a composed annotation count).
  */
-public final class GuardedMethods {
+final class GuardedMethods {
 
 	private GuardedMethods() {
 	}
@@ -28,7 +28,7 @@ public final class GuardedMethods {
 	 * @return the merged annotation, or {@code null} when the method has none
 	 */
 	@Nullable
-	public static <A extends Annotation> A find(Method method, @Nullable Class<?> targetClass, Class<A> type) {
+	static <A extends Annotation> A find(Method method, @Nullable Class<?> targetClass, Class<A> type) {
 		Method specific = (targetClass != null) ? AopUtils.getMostSpecificMethod(method, targetClass) : method;
 		A found = AnnotatedElementUtils.findMergedAnnotation(specific, type);
 		return (found != null || specific == method) ? found : AnnotatedElementUtils.findMergedAnnotation(method, type);
