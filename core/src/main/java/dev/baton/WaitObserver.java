@@ -40,7 +40,13 @@ public interface WaitObserver {
 		CANCELLED,
 
 		/** The store failed. */
-		ERROR
+		ERROR,
+
+		/** The wait time ran out and the method was skipped ({@code onTimeout = SKIP}). */
+		SKIPPED,
+
+		/** The wait time ran out and the method's fallback ran instead ({@code onTimeout = FALLBACK}). */
+		FALLBACK
 
 	}
 

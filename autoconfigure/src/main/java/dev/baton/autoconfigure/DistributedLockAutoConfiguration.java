@@ -1,8 +1,10 @@
 package dev.baton.autoconfigure;
 
+import dev.baton.aop.BatonAspectOrder;
 import dev.baton.aop.DistributedLockAspect;
 import dev.baton.aop.DistributedLockMethodValidator;
 import dev.baton.aop.DurationAttribute;
+import dev.baton.aop.GuardAdvisor;
 import dev.baton.aop.KeyExpressionEvaluator;
 import dev.baton.lock.DistributedLockRegistry;
 import dev.baton.lock.LockObserver;
@@ -17,6 +19,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.AOP;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY;
@@ -42,15 +45,25 @@ public class DistributedLockAutoConfiguration {
 	DistributedLockAspect distributedLockAspect(DistributedLockRegistry registry, KeyExpressionEvaluator expressions,
 			DurationAttribute durations, LockProperties properties, ObjectProvider<LockObserver> observer) {
 		return new DistributedLockAspect(registry, expressions, durations, properties.getWaitTime(),
-				observer.getIfAvailable(() -> LockObserver.NONE));
+				properties.getOnTimeout(), observer.getIfAvailable(() -> LockObserver.NONE));
+	}
+
+	/** Applies the aspect wherever the annotation is found; the aspect is created on the first call. */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(name = "distributedLockAdvisor")
+	static GuardAdvisor distributedLockAdvisor(ObjectProvider<DistributedLockAspect> aspect) {
+		return new GuardAdvisor(dev.baton.annotation.DistributedLock.class, BatonAspectOrder.DISTRIBUTED_LOCK,
+				aspect::getObject);
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	static DistributedLockMethodValidator distributedLockMethodValidator(ObjectProvider<KeyExpressionEvaluator> expressions,
-			ObjectProvider<DurationAttribute> durations) {
-		return new DistributedLockMethodValidator(expressions.getObject(), durations.getObject());
+			ObjectProvider<DurationAttribute> durations, Environment environment) {
+		return new DistributedLockMethodValidator(expressions.getObject(), durations.getObject(),
+				BatonAopConfiguration.onTimeout(environment, "baton.lock.on-timeout"));
 	}
 
 	static LockOptions options(LockProperties properties) {

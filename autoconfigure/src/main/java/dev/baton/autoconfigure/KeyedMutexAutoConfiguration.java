@@ -1,6 +1,9 @@
 package dev.baton.autoconfigure;
 
+import dev.baton.annotation.KeyedMutex;
+import dev.baton.aop.BatonAspectOrder;
 import dev.baton.aop.DurationAttribute;
+import dev.baton.aop.GuardAdvisor;
 import dev.baton.aop.KeyExpressionEvaluator;
 import dev.baton.aop.KeyedMutexAspect;
 import dev.baton.aop.KeyedMutexValidator;
@@ -16,6 +19,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.util.Assert;
 
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.AOP;
@@ -42,17 +46,27 @@ public class KeyedMutexAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KeyedMutexAspect keyedMutexAspect(KeyedMutexPool pool, KeyExpressionEvaluator keys, DurationAttribute durations,
-			MutexProperties properties) {
+			MutexProperties properties, ObjectProvider<MutexObserver> observer) {
 		Assert.state(properties.getWaitTime() != null && !properties.getWaitTime().isNegative(),
 				"baton.mutex.wait-time must not be negative");
-		return new KeyedMutexAspect(pool, keys, durations, properties.getWaitTime());
+		return new KeyedMutexAspect(pool, keys, durations, properties.getWaitTime(), properties.getOnTimeout(),
+				observer.getIfUnique(() -> MutexObserver.NONE));
+	}
+
+	/** Applies the aspect wherever the annotation is found; the aspect is created on the first call. */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(name = "keyedMutexAdvisor")
+	static GuardAdvisor keyedMutexAdvisor(ObjectProvider<KeyedMutexAspect> aspect) {
+		return new GuardAdvisor(KeyedMutex.class, BatonAspectOrder.KEYED_MUTEX, aspect::getObject);
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static KeyedMutexValidator keyedMutexValidator(KeyExpressionEvaluator keys, DurationAttribute durations) {
-		return new KeyedMutexValidator(keys, durations);
+	static KeyedMutexValidator keyedMutexValidator(KeyExpressionEvaluator keys, DurationAttribute durations,
+			Environment environment) {
+		return new KeyedMutexValidator(keys, durations, BatonAopConfiguration.onTimeout(environment, "baton.mutex.on-timeout"));
 	}
 
 }

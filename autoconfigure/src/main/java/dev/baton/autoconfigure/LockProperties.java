@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.baton.annotation.OnTimeout;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Distributed lock settings ({@code baton.lock.*}). */
@@ -15,6 +17,12 @@ public class LockProperties {
 
 	/** How long {@code @DistributedLock} waits for a lock when the annotation sets no waitTime. */
 	private Duration waitTime = Duration.ofSeconds(1);
+
+	/**
+	 * What @DistributedLock methods whose annotation sets no onTimeout do when the wait runs out:
+	 * {@code throw} the timeout exception, or {@code skip} the method (it returns nothing).
+	 */
+	private OnTimeout onTimeout = OnTimeout.THROW;
 
 	/**
 	 * How many times in a row a held lock may pass straight to the next waiter in the same JVM
@@ -46,6 +54,14 @@ public class LockProperties {
 
 	public void setWaitTime(Duration waitTime) {
 		this.waitTime = waitTime;
+	}
+
+	public OnTimeout getOnTimeout() {
+		return this.onTimeout;
+	}
+
+	public void setOnTimeout(OnTimeout onTimeout) {
+		this.onTimeout = onTimeout;
 	}
 
 	public int getHandoffBudget() {

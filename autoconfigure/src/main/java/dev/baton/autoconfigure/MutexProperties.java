@@ -2,6 +2,8 @@ package dev.baton.autoconfigure;
 
 import java.time.Duration;
 
+import dev.baton.annotation.OnTimeout;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -15,6 +17,12 @@ public class MutexProperties {
 
 	/** How long {@code @KeyedMutex} methods wait for their key when the annotation sets no {@code waitTime}. */
 	private Duration waitTime = Duration.ofSeconds(5);
+
+	/**
+	 * What @KeyedMutex methods whose annotation sets no onTimeout do when the wait runs out:
+	 * {@code throw} the timeout exception, or {@code skip} the method (it returns nothing).
+	 */
+	private OnTimeout onTimeout = OnTimeout.THROW;
 
 	public boolean isFair() {
 		return this.fair;
@@ -30,6 +38,14 @@ public class MutexProperties {
 
 	public void setWaitTime(Duration waitTime) {
 		this.waitTime = waitTime;
+	}
+
+	public OnTimeout getOnTimeout() {
+		return this.onTimeout;
+	}
+
+	public void setOnTimeout(OnTimeout onTimeout) {
+		this.onTimeout = onTimeout;
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.baton.autoconfigure;
 
+import dev.baton.aop.BatonAspectOrder;
 import dev.baton.aop.DurationAttribute;
+import dev.baton.aop.GuardAdvisor;
 import dev.baton.aop.KeyExpressionEvaluator;
 import dev.baton.aop.SingleFlightAspect;
 import dev.baton.aop.SingleFlightMethodValidator;
@@ -56,6 +58,15 @@ public class SingleFlightAutoConfiguration {
 	SingleFlightAspect singleFlightAspect(SingleFlight flights, KeyExpressionEvaluator expressions,
 			DurationAttribute durations) {
 		return new SingleFlightAspect(flights, expressions, durations);
+	}
+
+	/** Applies the aspect wherever the annotation is found; the aspect is created on the first call. */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean(name = "singleFlightAdvisor")
+	static GuardAdvisor singleFlightAdvisor(ObjectProvider<SingleFlightAspect> aspect) {
+		return new GuardAdvisor(dev.baton.annotation.SingleFlight.class, BatonAspectOrder.SINGLE_FLIGHT,
+				aspect::getObject);
 	}
 
 	@Bean

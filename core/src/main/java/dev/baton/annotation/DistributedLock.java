@@ -22,9 +22,19 @@ import java.lang.annotation.Target;
  * Key expressions and durations are checked when the bean is created. At call time a key that
  * evaluates to {@code null} or blank is an {@link IllegalArgumentException} naming the method
  * and the expression; a lock not acquired within {@link #waitTime()} is a
- * {@link dev.baton.lock.LockAcquisitionException}.
+ * {@link dev.baton.lock.LockAcquisitionException}, unless {@link #onTimeout()} says otherwise.
+ * <p>
+ * The annotation is found on the class's method, on the interface or superclass method it
+ * implements or overrides, and as a meta-annotation of the user's own annotation (whose
+ * attributes may be {@code @AliasFor} ones). A method a proxy cannot intercept (private,
+ * static, final, or of a final class proxied by subclassing) fails the start-up naming it.
+ * <pre>{@code
+ * @Scheduled(fixedRate = 500)
+ * @DistributedLock(key = "'report'", waitTime = "0s", onTimeout = OnTimeout.SKIP, holdAtLeast = "400ms")
+ * public void report() { ... }   // once per tick across every instance
+ * }</pre>
  */
-@Target(ElementType.METHOD)
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface DistributedLock {
@@ -49,5 +59,34 @@ public @interface DistributedLock {
 
 	/** Names the lock in meters and messages; empty: {@code SimpleClassName.method}. */
 	String name() default "";
+
+	/**
+	 * What a wait that runs out does: throw (the default, or {@code baton.lock.on-timeout}),
+	 * skip the method, or run {@link #fallback()}.
+	 */
+	OnTimeout onTimeout() default OnTimeout.DEFAULT;
+
+	/**
+	 * The method run instead when the wait runs out ({@link OnTimeout#FALLBACK}, implied when
+	 * this is set): a method of the same bean with the same parameters, optionally followed by
+	 * the {@link dev.baton.lock.LockAcquisitionException}, returning a type that fits. Checked at
+	 * start-up. It is called on the bean itself, not through its proxy (so not under the bean's
+	 * other annotations), and what it returns or throws is the call's result.
+	 */
+	String fallback() default "";
+
+	/**
+	 * The shortest hold, e.g. {@code "400ms"}: the lock stays held until at least this long
+	 * after the method started, so that a job finishing in 20 ms cannot run again on another
+	 * instance whose clock fires a little later. The release then happens on a timer, never on
+	 * the caller's thread. Empty: released when the method finishes.
+	 */
+	String holdAtLeast() default "";
+
+	/**
+	 * SpEL over the parameters, like {@code @Cacheable}'s: when it evaluates to {@code false}
+	 * the method runs without the lock. Empty: always locked. Checked at start-up.
+	 */
+	String condition() default "";
 
 }

@@ -18,7 +18,8 @@ import java.lang.annotation.Target;
  * Works on methods returning plain values, {@code CompletionStage} and {@code Mono} (for a
  * {@code Mono}, an empty result is a {@code null} one). {@code Flux} methods are refused at
  * start-up: a stream has no single result to store and share. Like every Spring AOP
- * annotation it applies to calls through the bean's proxy only.
+ * annotation it applies to calls through the bean's proxy only. Found on interface and
+ * superclass methods and as a meta-annotation, as {@link DistributedLock} is.
  * <p>
  * The key expression and durations are checked when the bean is created. At call time, a
  * caller that waits longer than {@link #waitTimeout()} for someone else's result gets
@@ -27,7 +28,7 @@ import java.lang.annotation.Target;
  * exception's type and message; in this JVM every caller gets the exception itself.
  * @see dev.baton.singleflight.SingleFlight
  */
-@Target(ElementType.METHOD)
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface SingleFlight {
@@ -49,5 +50,12 @@ public @interface SingleFlight {
 
 	/** Names the flight in meters and messages; empty: {@code SimpleClassName.method}. */
 	String name() default "";
+
+	/**
+	 * SpEL over the parameters, like {@code @Cacheable}'s: when it evaluates to {@code false}
+	 * the method runs as a plain call, neither shared nor stored. Empty: always a flight.
+	 * Checked at start-up.
+	 */
+	String condition() default "";
 
 }

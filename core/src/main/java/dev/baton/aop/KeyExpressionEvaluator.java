@@ -90,14 +90,9 @@ public final class KeyExpressionEvaluator extends CachedExpressionEvaluator {
 	 * {@code null} or blank, or the evaluation fails
 	 */
 	public String evaluate(Method method, String expression, Object[] args, Object target) {
-		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(
-				new KeyExpressionRoot(method, args, target), method, args, getParameterNameDiscoverer());
-		if (this.beanFactory != null) {
-			context.setBeanResolver(new BeanFactoryResolver(this.beanFactory));
-		}
 		Object value;
 		try {
-			value = expression(method, expression).getValue(context);
+			value = expression(method, expression).getValue(context(method, args, target));
 		}
 		catch (EvaluationException ex) {
 			throw new IllegalArgumentException("Key expression '" + expression + "' of " + MethodLabel.describe(method)
@@ -109,6 +104,36 @@ public final class KeyExpressionEvaluator extends CachedExpressionEvaluator {
 					+ " evaluated to " + ((key == null) ? "null" : "a blank string") + "; a key is required");
 		}
 		return key;
+	}
+
+	/**
+	 * Evaluates a {@code condition} for one call, as {@code @Cacheable} does: the call is guarded
+	 * only when it is {@code true} ({@code null} counts as {@code false}).
+	 * @param method the invoked method (the most specific one, on the target class)
+	 * @param expression the expression text, checked at start-up with {@link #validate}
+	 * @param args the call's arguments
+	 * @param target the bean the method is invoked on
+	 * @return whether the call is guarded
+	 * @throws IllegalArgumentException naming the method and the expression when the evaluation
+	 * fails or the value is not a boolean
+	 */
+	public boolean condition(Method method, String expression, Object[] args, Object target) {
+		try {
+			return Boolean.TRUE.equals(expression(method, expression).getValue(context(method, args, target), Boolean.class));
+		}
+		catch (EvaluationException ex) {
+			throw new IllegalArgumentException("Condition '" + expression + "' of " + MethodLabel.describe(method)
+					+ " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private MethodBasedEvaluationContext context(Method method, Object[] args, Object target) {
+		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(
+				new KeyExpressionRoot(method, args, target), method, args, getParameterNameDiscoverer());
+		if (this.beanFactory != null) {
+			context.setBeanResolver(new BeanFactoryResolver(this.beanFactory));
+		}
+		return context;
 	}
 
 	private Expression expression(Method method, String expression) {

@@ -5,26 +5,29 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.baton.WaitObserver.Outcome;
 import dev.baton.annotation.KeyedMutex;
+import dev.baton.annotation.OnTimeout;
 import dev.baton.mutex.KeyedMutexPool;
+import dev.baton.mutex.MutexObserver;
 import dev.baton.mutex.MutexPermit;
 import dev.baton.mutex.MutexTimeoutException;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.aspectj.lang.ProceedingJoinPoint;
-import org.aspectj.lang.annotation.Around;
-import org.aspectj.lang.annotation.Aspect;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.annotation.Order;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.context.expression.AnnotatedElementKey;
+import org.springframework.lang.Nullable;
 
 /**
- * Applies {@link KeyedMutex}: resolves the key, takes the key's mutex from the
- * {@link KeyedMutexPool}, runs the method, gives the mutex back. The outermost of Baton's
- * aspects ({@link BatonAspectOrder#KEYED_MUTEX}).
+ * Applies {@link KeyedMutex}: checks the condition, resolves the key, takes the key's mutex
+ * from the {@link KeyedMutexPool}, runs the method, gives the mutex back; a wait that runs out
+ * goes to the method's {@link OnTimeout} policy. The outermost of Baton's aspects
+ * ({@link BatonAspectOrder#KEYED_MUTEX}), applied by {@link GuardAdvisor}.
  */
-@Aspect
-@Order(BatonAspectOrder.KEYED_MUTEX)
-public final class KeyedMutexAspect {
+public final class KeyedMutexAspect implements MethodInterceptor {
 
 	private final KeyedMutexPool pool;
 
@@ -34,45 +37,79 @@ public final class KeyedMutexAspect {
 
 	private final Duration defaultWait;
 
-	private final Map<Method, MutexMethod> methods = new ConcurrentHashMap<>();
+	private final OnTimeout defaultOnTimeout;
+
+	private final MutexObserver observer;
+
+	private final Map<AnnotatedElementKey, MutexMethod> methods = new ConcurrentHashMap<>();
 
 	/**
 	 * @param pool the mutexes
-	 * @param keys evaluates {@link KeyedMutex#key()}
+	 * @param keys evaluates {@link KeyedMutex#key()} and {@link KeyedMutex#condition()}
 	 * @param durations reads {@link KeyedMutex#waitTime()}
 	 * @param defaultWait the wait when the annotation does not set one
+	 * @param defaultOnTimeout the policy when the annotation does not set one: {@code THROW} or {@code SKIP}
+	 * @param observer counts calls that a timeout policy skipped or sent to their fallback
+	 * (outcome {@code skipped}, {@code fallback}); the pool counts the wait itself
 	 */
 	public KeyedMutexAspect(KeyedMutexPool pool, KeyExpressionEvaluator keys, DurationAttribute durations,
-			Duration defaultWait) {
+			Duration defaultWait, OnTimeout defaultOnTimeout, MutexObserver observer) {
 		this.pool = pool;
 		this.keys = keys;
 		this.durations = durations;
 		this.defaultWait = defaultWait;
+		this.defaultOnTimeout = TimeoutPolicy.defaultPolicy("mutex", defaultOnTimeout);
+		this.observer = observer;
 	}
 
-	@Around("@annotation(dev.baton.annotation.KeyedMutex)")
-	public Object guard(ProceedingJoinPoint joinPoint) throws Throwable {
+	/** With {@link OnTimeout#THROW} as the default policy. */
+	public KeyedMutexAspect(KeyedMutexPool pool, KeyExpressionEvaluator keys, DurationAttribute durations,
+			Duration defaultWait) {
+		this(pool, keys, durations, defaultWait, OnTimeout.THROW, MutexObserver.NONE);
+	}
+
+	@Override
+	@Nullable
+	public Object invoke(MethodInvocation invocation) throws Throwable {
+		ProceedingJoinPoint joinPoint = GuardedInvocation.joinPoint(invocation);
 		Method method = GuardedInvocation.targetMethod(joinPoint);
-		MutexMethod mutex = this.methods.computeIfAbsent(method, this::mutexMethod);
-		String key = this.keys.evaluate(method, mutex.keyExpression(), joinPoint.getArgs(), joinPoint.getTarget());
-		return GuardedInvocation.proceed(joinPoint, mutex.kind(), new MutexGuard(mutex.pool(), key, mutex.waitTime()));
+		Class<?> beanClass = AopUtils.getTargetClass(joinPoint.getTarget());
+		MutexMethod mutex = this.methods.computeIfAbsent(new AnnotatedElementKey(method, beanClass),
+				(key) -> mutexMethod(method, beanClass));
+		Object[] args = joinPoint.getArgs();
+		if (mutex.condition() != null && !this.keys.condition(method, mutex.condition(), args, joinPoint.getTarget())) {
+			return joinPoint.proceed();
+		}
+		String key = this.keys.evaluate(method, mutex.keyExpression(), args, joinPoint.getTarget());
+		return GuardedInvocation.proceed(joinPoint, mutex.kind(),
+				new MutexGuard(mutex.pool(), key, mutex.waitTime(), mutex.onTimeout().outcome(), this.observer),
+				mutex.onTimeout());
 	}
 
-	private MutexMethod mutexMethod(Method method) {
-		KeyedMutex annotation = AnnotatedElementUtils.findMergedAnnotation(method, KeyedMutex.class);
+	private MutexMethod mutexMethod(Method method, Class<?> beanClass) {
+		KeyedMutex annotation = GuardedMethods.find(method, beanClass, KeyedMutex.class);
 		if (annotation == null) {
 			throw new IllegalStateException("No @KeyedMutex found on " + MethodLabel.describe(method));
 		}
 		String name = MethodLabel.name(method, annotation.name());
 		Duration wait = this.durations.resolve(method, "waitTime", annotation.waitTime());
 		return new MutexMethod(this.pool.named(name), annotation.key(), (wait != null) ? wait : this.defaultWait,
-				ReturnKind.of(method));
+				annotation.condition().isEmpty() ? null : annotation.condition(), ReturnKind.of(method),
+				timeoutPolicy(method, beanClass, annotation, this.defaultOnTimeout));
 	}
 
-	private record MutexMethod(KeyedMutexPool pool, String keyExpression, Duration waitTime, ReturnKind kind) {
+	static TimeoutPolicy timeoutPolicy(Method method, Class<?> beanClass, KeyedMutex annotation,
+			OnTimeout defaultPolicy) {
+		return TimeoutPolicy.of("KeyedMutex", method, beanClass, annotation.onTimeout(), annotation.fallback(),
+				defaultPolicy, MutexTimeoutException.class);
 	}
 
-	private record MutexGuard(KeyedMutexPool pool, String key, Duration waitTime) implements Guard {
+	private record MutexMethod(KeyedMutexPool pool, String keyExpression, Duration waitTime,
+			@Nullable String condition, ReturnKind kind, TimeoutPolicy onTimeout) {
+	}
+
+	private record MutexGuard(KeyedMutexPool pool, String key, Duration waitTime, Outcome timeoutOutcome,
+			MutexObserver observer) implements Guard {
 
 		@Override
 		public Permit acquire() throws InterruptedException {
@@ -88,6 +125,9 @@ public final class KeyedMutexAspect {
 		}
 
 		private MutexTimeoutException timeout() {
+			if (this.timeoutOutcome != Outcome.TIMEOUT) {
+				this.observer.waited(this.pool.getName(), this.timeoutOutcome, this.waitTime.toNanos());
+			}
 			return new MutexTimeoutException(this.pool.getName(), this.key, this.waitTime);
 		}
 

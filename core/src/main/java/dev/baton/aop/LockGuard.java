@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.baton.lock.DistributedLock;
@@ -18,7 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
+
+import org.springframework.lang.Nullable;
 
 /** The locks of one {@code @DistributedLock} call: every key, taken in sorted order within one wait. */
 final class LockGuard implements Guard {
@@ -37,18 +42,44 @@ final class LockGuard implements Guard {
 
 	private final Duration lease;
 
+	private final Outcome timeoutOutcome;
+
+	@Nullable
+	private final Duration holdAtLeast;
+
+	private final MinimumHold minimumHold;
+
+	/**
+	 * @param timeoutOutcome how a wait that runs out is counted: {@code TIMEOUT}, or what the
+	 * method's timeout policy makes of it
+	 * @param holdAtLeast the shortest hold, or {@code null}: the release waits on a timer until
+	 * this long after the locks were taken
+	 * @param minimumHold the timers of such releases
+	 */
 	LockGuard(DistributedLockRegistry registry, LockObserver observer, String name, List<String> keys, Duration wait,
-			Duration lease) {
+			Duration lease, Outcome timeoutOutcome, @Nullable Duration holdAtLeast, MinimumHold minimumHold) {
 		this.registry = registry;
 		this.observer = observer;
 		this.name = name;
 		this.keys = keys;
 		this.wait = wait;
 		this.lease = lease;
+		this.timeoutOutcome = timeoutOutcome;
+		this.holdAtLeast = holdAtLeast;
+		this.minimumHold = minimumHold;
 	}
 
 	@Override
 	public Permit acquire() throws InterruptedException {
+		if (this.holdAtLeast != null) {
+			// A thread-bound hold could only be released by this thread, which must not wait for
+			// the minimum: take owner-token holds, released later on a timer.
+			if (Schedulers.isInNonBlockingThread()) {
+				throw new IllegalStateException("@DistributedLock " + this.name + " would block thread "
+						+ Thread.currentThread().getName() + ", which must never block; return a Mono there");
+			}
+			return new ThreadSection(await(acquireAsync()));
+		}
 		long start = System.nanoTime();
 		List<DistributedLock> taken = new ArrayList<>(this.keys.size());
 		for (String key : this.keys) {
@@ -62,7 +93,7 @@ final class LockGuard implements Guard {
 				throw ex;
 			}
 			if (!acquired) {
-				giveBack(taken, start, Outcome.TIMEOUT);
+				giveBack(taken, start, this.timeoutOutcome);
 				throw new LockAcquisitionException(this.name, key, this.wait);
 			}
 			taken.add(lock);
@@ -88,11 +119,28 @@ final class LockGuard implements Guard {
 				.doOnError((ex) -> {
 					releaseQuietly(holds);
 					this.observer.waited(this.name,
-							(ex instanceof LockAcquisitionException) ? Outcome.TIMEOUT : Outcome.ERROR,
+							(ex instanceof LockAcquisitionException) ? this.timeoutOutcome : Outcome.ERROR,
 							System.nanoTime() - start);
 				})
 				.doOnCancel(() -> releaseQuietly(holds));
 		});
+	}
+
+	private static Permit await(Mono<Permit> permit) throws InterruptedException {
+		CompletableFuture<Permit> future = permit.toFuture();
+		try {
+			return future.get();
+		}
+		catch (InterruptedException ex) {
+			future.cancel(false);
+			throw ex;
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException failure) {
+				throw failure;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
 	}
 
 	private Duration remaining(long start) {
@@ -171,16 +219,50 @@ final class LockGuard implements Guard {
 
 		@Override
 		public void close() {
-			if (this.closed.compareAndSet(false, true)) {
-				LockGuard.this.observer.held(LockGuard.this.name, System.nanoTime() - this.since);
-				releaseQuietly(new ArrayList<>(this.holds));
+			if (!this.closed.compareAndSet(false, true)) {
+				return;
 			}
+			if (LockGuard.this.holdAtLeast == null) {
+				release();
+			}
+			else {
+				LockGuard.this.minimumHold.release(LockGuard.this.holdAtLeast, this.since, this::release);
+			}
+		}
+
+		private void release() {
+			LockGuard.this.observer.held(LockGuard.this.name, System.nanoTime() - this.since);
+			releaseQuietly(new ArrayList<>(this.holds));
 		}
 
 		/** The innermost lock's fencing token, as {@code withLock} gives it. */
 		@Override
 		public ContextView context() {
-			return LockContext.with(this.holds.get(this.holds.size() - 1));
+			return LockContext.with(innermost());
+		}
+
+		LockHold innermost() {
+			return this.holds.get(this.holds.size() - 1);
+		}
+
+	}
+
+	/** Owner-token holds used by a blocking method: its thread sees the fencing token while it runs. */
+	private static final class ThreadSection implements Permit {
+
+		private final Permit holds;
+
+		private final LockContext.Section section;
+
+		ThreadSection(Permit holds) {
+			this.holds = holds;
+			this.section = LockContext.enter(((ReactiveHolds) holds).innermost());
+		}
+
+		@Override
+		public void close() {
+			this.section.close();
+			this.holds.close();
 		}
 
 	}

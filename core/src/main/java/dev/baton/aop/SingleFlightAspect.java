@@ -11,22 +11,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.baton.annotation.SingleFlight;
 import dev.baton.singleflight.FlightOptions;
 import dev.baton.singleflight.SingleFlightException;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.aspectj.lang.ProceedingJoinPoint;
-import org.aspectj.lang.annotation.Around;
-import org.aspectj.lang.annotation.Aspect;
 import reactor.core.publisher.Mono;
 
+import org.springframework.aop.support.AopUtils;
+import org.springframework.context.expression.AnnotatedElementKey;
 import org.springframework.core.ResolvableType;
-import org.springframework.core.annotation.Order;
+import org.springframework.lang.Nullable;
 
 /**
  * Runs {@link SingleFlight @SingleFlight} methods as flights: resolve the key, then let the
  * {@link dev.baton.singleflight.SingleFlight} run the method (or share someone else's result),
- * through {@code execute}, {@code executeAsync} or {@code executeReactive} by return type.
+ * through {@code execute}, {@code executeAsync} or {@code executeReactive} by return type. A
+ * call whose {@code condition} is false runs as a plain call. Applied by {@link GuardAdvisor}
+ * ({@link BatonAspectOrder#SINGLE_FLIGHT}).
  */
-@Aspect
-@Order(BatonAspectOrder.SINGLE_FLIGHT)
-public final class SingleFlightAspect {
+public final class SingleFlightAspect implements MethodInterceptor {
 
 	private final dev.baton.singleflight.SingleFlight flights;
 
@@ -34,7 +36,7 @@ public final class SingleFlightAspect {
 
 	private final DurationAttribute durations;
 
-	private final Map<Method, FlightSpec> specs = new ConcurrentHashMap<>();
+	private final Map<AnnotatedElementKey, FlightSpec> specs = new ConcurrentHashMap<>();
 
 	public SingleFlightAspect(dev.baton.singleflight.SingleFlight flights, KeyExpressionEvaluator expressions,
 			DurationAttribute durations) {
@@ -43,10 +45,19 @@ public final class SingleFlightAspect {
 		this.durations = durations;
 	}
 
-	@Around("@annotation(annotation)")
-	public Object flight(ProceedingJoinPoint joinPoint, SingleFlight annotation) throws Throwable {
+	@Override
+	@Nullable
+	public Object invoke(MethodInvocation invocation) throws Throwable {
+		ProceedingJoinPoint joinPoint = GuardedInvocation.joinPoint(invocation);
 		Method method = GuardedInvocation.targetMethod(joinPoint);
-		FlightSpec spec = this.specs.computeIfAbsent(method, (m) -> spec(m, annotation, this.durations));
+		Class<?> beanClass = AopUtils.getTargetClass(joinPoint.getTarget());
+		SingleFlight annotation = annotation(method, beanClass);
+		FlightSpec spec = this.specs.computeIfAbsent(new AnnotatedElementKey(method, beanClass),
+				(m) -> spec(method, annotation, this.durations));
+		if (!annotation.condition().isEmpty() && !this.expressions.condition(method, annotation.condition(),
+				joinPoint.getArgs(), joinPoint.getTarget())) {
+			return joinPoint.proceed();
+		}
 		String key = this.expressions.evaluate(method, annotation.key(), joinPoint.getArgs(), joinPoint.getTarget());
 		return switch (spec.kind()) {
 			case PLAIN -> plain(joinPoint, key, spec.options());
@@ -65,6 +76,14 @@ public final class SingleFlightAspect {
 			// The method's own checked exception, as the method declared it.
 			throw ex.isLoaderFailure() ? ex.getCause() : ex;
 		}
+	}
+
+	private static SingleFlight annotation(Method method, Class<?> beanClass) {
+		SingleFlight annotation = GuardedMethods.find(method, beanClass, SingleFlight.class);
+		if (annotation == null) {
+			throw new IllegalStateException("No @SingleFlight found on " + MethodLabel.describe(method));
+		}
+		return annotation;
 	}
 
 	/** Runs the method for an asynchronous flight; what it throws becomes the flight's failure. */

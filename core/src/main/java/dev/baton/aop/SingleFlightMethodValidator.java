@@ -4,7 +4,7 @@ import java.lang.reflect.Method;
 
 import dev.baton.annotation.SingleFlight;
 
-/** Checks {@code @SingleFlight} methods when their bean is created: key, durations, return type. */
+/** Checks {@code @SingleFlight} methods when their bean is created: key, condition, durations, return type. */
 public final class SingleFlightMethodValidator extends AnnotatedMethodValidator<SingleFlight> {
 
 	private final KeyExpressionEvaluator expressions;
@@ -23,6 +23,9 @@ public final class SingleFlightMethodValidator extends AnnotatedMethodValidator<
 			throw new IllegalStateException(fluxRefused(method));
 		}
 		this.expressions.validate(method, "key", annotation.key());
+		if (!annotation.condition().isEmpty()) {
+			this.expressions.validate(method, "condition", annotation.condition());
+		}
 		SingleFlightAspect.spec(method, annotation, this.durations);
 	}
 

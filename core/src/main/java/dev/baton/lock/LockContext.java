@@ -41,6 +41,28 @@ public final class LockContext {
 		return Context.of(CONTEXT_KEY, hold.fencingToken());
 	}
 
+	/**
+	 * Makes a hold's fencing token the current thread's, for a blocking section that runs under
+	 * a hold owned by a token rather than the thread (one released later, on another thread):
+	 * {@link #fencingToken()} gives it until the section is closed, on this thread.
+	 * @param hold the hold guarding the section
+	 * @return the section; close it on the same thread when the section ends
+	 */
+	public static Section enter(LockHold hold) {
+		push(hold.fencingToken());
+		return LockContext::pop;
+	}
+
+	/** A blocking section entered with {@link #enter(LockHold)}. */
+	@FunctionalInterface
+	public interface Section extends AutoCloseable {
+
+		/** Ends the section: the thread no longer sees its token. */
+		@Override
+		void close();
+
+	}
+
 	/** Makes {@code token} the current thread's until {@link #pop()}. */
 	static void push(long token) {
 		tokens.get().push(token);
