@@ -9,11 +9,13 @@ import dev.baton.singleflight.FlightOptions;
 import dev.baton.singleflight.OnStoreFailure;
 import dev.baton.singleflight.SingleFlight;
 import dev.baton.singleflight.SingleFlightException;
+import dev.baton.singleflight.SingleFlightTimeoutException;
 import dev.baton.test.RedisTestServer;
 import dev.baton.test.RedisTestServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -165,7 +167,38 @@ class SingleFlightAutoConfigurationTests {
 		}
 	}
 
+	@Test
+	void aMethodRunningPastItsMaxFlightTimeFailsItsCallersNamingTheKey() {
+		this.withRedis.withBean(Catalog.class).run((context) -> {
+			long start = System.nanoTime();
+			assertThatExceptionOfType(SingleFlightTimeoutException.class)
+				.isThrownBy(() -> context.getBean(Catalog.class).hung("sku-9").block(Duration.ofSeconds(10)))
+				.withMessageContaining("'sku-9'")
+				.withMessageContaining("maxFlightTime");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		});
+	}
+
+	@Test
+	void aZeroMaxFlightTimeFailsAtStartUpNamingTheMethod() {
+		this.runner.withBean(ZeroMaxFlightTime.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("maxFlightTime")
+				.hasMessageContaining("load"));
+	}
+
 	record Price(int amountCents) {
+	}
+
+	static class ZeroMaxFlightTime {
+
+		@dev.baton.annotation.SingleFlight(key = "#sku", maxFlightTime = "0s")
+		public String load(String sku) {
+			return sku;
+		}
+
 	}
 
 	static class Catalog {
@@ -192,6 +225,11 @@ class SingleFlightAutoConfigurationTests {
 		public String sharedLabel(String sku) {
 			this.loads.incrementAndGet();
 			return "not run";
+		}
+
+		@dev.baton.annotation.SingleFlight(key = "#sku", maxFlightTime = "300ms")
+		public Mono<String> hung(String sku) {
+			return Mono.never();
 		}
 
 		@dev.baton.annotation.SingleFlight(key = "#sku", onStoreFailure = OnStoreFailure.RUN_LOCALLY)
