@@ -17,7 +17,8 @@ import org.springframework.lang.Nullable;
  * }</pre>
  * @param <T> the result type
  * @param type the declared result type, generic arguments included ({@code List<Product>})
- * @param name names the flight in meters and messages (never the key)
+ * @param name names the flight in meters and messages (never the key), and scopes its results:
+ * flights share a key's result only under the same name
  * @param ttl how long the result stays in Redis; {@code null}: the default; zero: shared only
  * with the callers of this flight, not stored for later ones
  * @param localTtl how long the result stays in this JVM's cache; {@code null}: the default; zero: not at all

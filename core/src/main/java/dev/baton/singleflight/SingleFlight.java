@@ -45,9 +45,14 @@ import reactor.util.context.ContextView;
  * SingleFlight flights = SingleFlight.builder().redis(connectionFactory).build();
  * Product product = flights.execute("product:" + sku, FlightOptions.of(Product.class), () -> repository.load(sku));
  * }</pre>
- * Without {@link SingleFlightBuilder#redis} it works inside this JVM only (L1 and coalescing). Use one key
- * for one result type: a caller asking for another type does not get the L1 copy, and a
- * coalesced caller of another type gets a {@code ClassCastException}.
+ * Without {@link SingleFlightBuilder#redis} it works inside this JVM only (L1 and coalescing).
+ * Results are kept per flight name ({@link FlightOptions#name()}) and key, as {@code @Cacheable}
+ * keeps them per cache name: flights of different names never share a result. Within one name,
+ * use one key for one result type: a caller asking for another type does not get the L1 copy,
+ * and a coalesced caller of another type gets a {@code ClassCastException}. A loader runs at
+ * most {@code maxFlightTime}; past it the flight is abandoned (see
+ * {@link SingleFlightBuilder#maxFlightTime}). When Redis cannot be reached, a call fails or runs
+ * locally ({@link OnStoreFailure}), and the store timeout is paid once per outage.
  */
 public final class SingleFlight implements AutoCloseable {
 
