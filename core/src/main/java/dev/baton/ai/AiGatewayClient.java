@@ -145,12 +145,15 @@ public final class AiGatewayClient {
 	public Flux<ChatChunk> stream(ChatRequest request) {
 		request.validate();
 		String model = request.resolveModel(this.defaultModel);
-		return Flux.defer(() -> {
-			AtomicBoolean expired = new AtomicBoolean();
-			Mono<Long> deadline = Mono.delay(this.totalTimeout).doOnNext((tick) -> expired.set(true));
-			return streamWithRetries(request, model).takeUntilOther(deadline)
-				.concatWith(Mono.defer(() -> expired.get() ? Mono.error(gaveUp(model)) : Mono.empty()));
-		});
+		return Flux.defer(() -> streamWithRetries(request, model));
+	}
+
+	/** Past the total timeout the upstream is cancelled (its slot freed) and the stream fails. */
+	private Flux<ChatChunk> withinTotalTimeout(Flux<ChatChunk> chunks, String model) {
+		AtomicBoolean expired = new AtomicBoolean();
+		Mono<Long> deadline = Mono.delay(this.totalTimeout).doOnNext((tick) -> expired.set(true));
+		return chunks.takeUntilOther(deadline)
+			.concatWith(Mono.defer(() -> expired.get() ? Mono.error(gaveUp(model)) : Mono.empty()));
 	}
 
 	private AiGatewayException gaveUp(String model) {
@@ -174,6 +177,7 @@ public final class AiGatewayClient {
 				.onErrorResume((ex) -> afterFailedAttempt(ex, model, estimate)));
 		})
 			.transform(RetryOperator.of(this.retry))
+			.transform((chunks) -> withinTotalTimeout(chunks, model))
 			.concatMap((chunk) -> (chunk.usage() != null)
 					? account(model, estimate, chunk.usage()).thenReturn(chunk) : Mono.just(chunk))
 			.doOnComplete(() -> completed(model, "success", start))

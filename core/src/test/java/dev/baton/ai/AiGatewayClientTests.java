@@ -166,7 +166,11 @@ class AiGatewayClientTests {
 	void aStreamIsBoundedByTheTotalTimeoutAndGivesItsSlotBack() {
 		try (FakeOpenAiServer server = FakeOpenAiServer.start()) {
 			Duration totalTimeout = Duration.ofMillis(800);
-			AiGatewayClient client = client(server).maxConcurrency(1).totalTimeout(totalTimeout).build();
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			AiGatewayClient client = client(server).maxConcurrency(1)
+				.totalTimeout(totalTimeout)
+				.metrics(new MicrometerAiGatewayMetrics(meters))
+				.build();
 			long start = System.nanoTime();
 			assertThatExceptionOfType(AiGatewayException.class)
 				.isThrownBy(() -> client.stream(ChatRequest.of("__drip__")).blockLast(Duration.ofSeconds(30)))
@@ -174,6 +178,7 @@ class AiGatewayClientTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the drip alone would take 10 s")
 				.isGreaterThanOrEqualTo(totalTimeout)
 				.isLessThan(totalTimeout.plusSeconds(2));
+			assertThat(meters.get("baton.ai.requests").tag("outcome", "no_answer").timer().count()).isEqualTo(1);
 			// The only slot is free again.
 			assertThat(client.chat(ChatRequest.of("next")).block(Duration.ofSeconds(5)).content()).isEqualTo("echo: next");
 		}
