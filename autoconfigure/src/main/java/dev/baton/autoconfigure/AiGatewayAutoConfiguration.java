@@ -118,15 +118,25 @@ public class AiGatewayAutoConfiguration {
 			.totalTimeout(properties.getTotalTimeout())
 			.assumedCompletionTokens(properties.getAssumedCompletionTokens())
 			.dedupe(properties.isDedupe())
-			.redisTimeout(properties.getRedisTimeout());
+			.redisTimeout(properties.getRedisTimeout())
+			.maxRetryPause(properties.getMaxRetryPause())
+			.clusterFallbackShare(properties.getClusterFallbackShare());
 	}
 
-	/** A key sent in clear to a remote host by mistake is worse than a failed start. */
+	/**
+	 * A key sent in clear to a remote host by mistake is worse than a failed start; a key sent
+	 * over plain http to a remote host is said at start-up.
+	 */
 	static void requireApiKeyForRemoteHost(AiProperties properties) {
+		URI baseUrl = URI.create(properties.getBaseUrl());
+		String host = baseUrl.getHost();
 		if (properties.getApiKey() != null && !properties.getApiKey().isBlank()) {
+			if ("http".equalsIgnoreCase(baseUrl.getScheme()) && !isLoopback(host)) {
+				logger.warn("baton.ai.api-key is sent in clear text: baton.ai.base-url is plain http:// to {}, which is "
+						+ "not a loopback address. Use https:// unless the network between is trusted.", host);
+			}
 			return;
 		}
-		String host = URI.create(properties.getBaseUrl()).getHost();
 		if (!isLoopback(host)) {
 			throw new BatonException("baton.ai.api-key must be set: baton.ai.base-url points at " + host
 					+ ", which is not a loopback address");
@@ -169,15 +179,25 @@ public class AiGatewayAutoConfiguration {
 
 		/**
 		 * Boot masks every value unless {@code show-values} is set; this keeps the key masked
-		 * even then, in {@code /actuator/configprops} and {@code /actuator/env}.
+		 * even then, in {@code /actuator/configprops} and {@code /actuator/env}, under every name
+		 * that binds to it ({@code baton.ai.api-key}, {@code baton.ai.apiKey},
+		 * {@code BATON_AI_API_KEY}...): names are compared after relaxed normalisation.
 		 */
 		@Bean
 		SanitizingFunction batonAiApiKeySanitizer() {
-			return (data) -> {
-				String key = data.getLowerCaseKey();
-				return (key.endsWith("baton.ai.apikey") || key.endsWith("baton.ai.api-key"))
-						? data.withValue(SanitizableData.SANITIZED_VALUE) : data;
-			};
+			return (data) -> isApiKey(data.getLowerCaseKey()) ? data.withValue(SanitizableData.SANITIZED_VALUE) : data;
+		}
+
+		/** Whether a property name binds to {@code baton.ai.api-key}: the same letters and digits, case and separators aside. */
+		static boolean isApiKey(String lowerCaseKey) {
+			StringBuilder relaxed = new StringBuilder(lowerCaseKey.length());
+			for (int i = 0; i < lowerCaseKey.length(); i++) {
+				char c = lowerCaseKey.charAt(i);
+				if (Character.isLetterOrDigit(c)) {
+					relaxed.append(c);
+				}
+			}
+			return relaxed.toString().endsWith("batonaiapikey");
 		}
 
 	}

@@ -16,7 +16,7 @@ public class AiProperties {
 	/** API root including the version path, e.g. {@code https://api.openai.com/v1}. */
 	private String baseUrl;
 
-	/** API key, sent as a bearer token; never logged and masked in {@code /actuator/configprops}. Required unless the host is loopback. */
+	/** API key, sent as a bearer token; never logged, masked in /actuator/configprops and /actuator/env under any relaxed name (BATON_AI_API_KEY too). Required unless the host is loopback. */
 	private String apiKey;
 
 	/** Model of requests that name none. */
@@ -66,6 +66,12 @@ public class AiProperties {
 
 	/** Time a Redis call of the cluster budgets or totals may take before falling back to local limits. */
 	private Duration redisTimeout = Duration.ofSeconds(1);
+
+	/** Longest pause a server's retry hint (Retry-After, x-ratelimit-reset-*) may impose; longer hints are capped to it and counted. */
+	private Duration maxRetryPause = Duration.ofMinutes(1);
+
+	/** With cluster-limits, the share of the budgets one instance spends alone while Redis does not answer; set it to 1/N for N instances. */
+	private double clusterFallbackShare = 0.5;
 
 	public String getBaseUrl() {
 		return this.baseUrl;
@@ -201,6 +207,22 @@ public class AiProperties {
 
 	public void setClusterLimits(boolean clusterLimits) {
 		this.clusterLimits = clusterLimits;
+	}
+
+	public Duration getMaxRetryPause() {
+		return this.maxRetryPause;
+	}
+
+	public void setMaxRetryPause(Duration maxRetryPause) {
+		this.maxRetryPause = maxRetryPause;
+	}
+
+	public double getClusterFallbackShare() {
+		return this.clusterFallbackShare;
+	}
+
+	public void setClusterFallbackShare(double clusterFallbackShare) {
+		this.clusterFallbackShare = clusterFallbackShare;
 	}
 
 	public Duration getRedisTimeout() {

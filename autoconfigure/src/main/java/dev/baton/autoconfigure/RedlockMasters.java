@@ -3,6 +3,8 @@ package dev.baton.autoconfigure;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -39,10 +41,11 @@ final class RedlockMasters implements DisposableBean {
 			uri = URI.create(node);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("baton.lock.redlock.nodes: '" + node + "' is not a redis:// URL", ex);
+			throw new IllegalArgumentException("baton.lock.redlock.nodes: '" + redacted(node) + "' is not a redis:// URL",
+					ex);
 		}
 		if (uri.getHost() == null || !("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme()))) {
-			throw new IllegalArgumentException("baton.lock.redlock.nodes: '" + node + "' is not a redis:// URL");
+			throw new IllegalArgumentException("baton.lock.redlock.nodes: '" + redacted(node) + "' is not a redis:// URL");
 		}
 		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(uri.getHost(),
 				(uri.getPort() > 0) ? uri.getPort() : 6379);
@@ -75,5 +78,17 @@ final class RedlockMasters implements DisposableBean {
 	public void destroy() {
 		this.factories.forEach(LettuceConnectionFactory::destroy);
 	}
+
+	/**
+	 * The URL without its password ({@code redis://user:****@host:6379}), for messages: a node's
+	 * URL may carry its credentials, which must never reach a log or an exception.
+	 */
+	static String redacted(String node) {
+		return USER_INFO.matcher(node).replaceFirst((match) -> match.group(1)
+				+ ((match.group(3) != null) ? Matcher.quoteReplacement(match.group(2)) + ":****@" : "****@"));
+	}
+
+	/** The user info of a URL: scheme and "://" (1), then the user or the lone password (2), then ":" and a password (3). */
+	private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^@/:]*)(:[^@/]*)?@");
 
 }

@@ -114,6 +114,9 @@ public class SingleFlightAutoConfiguration {
 			.leaseTime(properties.getLeaseTime())
 			.followersRetryOnError(properties.isFollowersRetryOnError())
 			.storeTimeout(properties.getStoreTimeout())
+			.maxFlightTime(properties.getMaxFlightTime())
+			.onStoreFailure(properties.getOnStoreFailure())
+			.storeRetryInterval(properties.getStoreRetryInterval())
 			.localMaxSize(localMaxSize);
 	}
 

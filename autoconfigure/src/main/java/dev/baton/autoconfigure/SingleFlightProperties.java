@@ -2,9 +2,11 @@ package dev.baton.autoconfigure;
 
 import java.time.Duration;
 
+import dev.baton.singleflight.OnStoreFailure;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Single-flight settings ({@code baton.singleflight.*}); {@code @SingleFlight} attributes override the first four. */
+/** Single-flight settings ({@code baton.singleflight.*}); {@code @SingleFlight} attributes override the first four, max-flight-time and on-store-failure. */
 @ConfigurationProperties("baton.singleflight")
 public class SingleFlightProperties {
 
@@ -34,6 +36,15 @@ public class SingleFlightProperties {
 
 	/** How long one Redis operation may take before Redis counts as unreachable. */
 	private Duration storeTimeout = Duration.ofSeconds(5);
+
+	/** Longest run of a loader; past it the flight is abandoned (its callers get a timeout) and the key is free again. */
+	private Duration maxFlightTime = Duration.ofMinutes(1);
+
+	/** What a call does when Redis is unreachable: FAIL with an exception, or RUN_LOCALLY (counted as outcome degraded). */
+	private OnStoreFailure onStoreFailure = OnStoreFailure.FAIL;
+
+	/** After Redis failed, how long calls skip it (failing or running locally at once) before one call tries again. */
+	private Duration storeRetryInterval = Duration.ofSeconds(1);
 
 	public Duration getTtl() {
 		return this.ttl;
@@ -97,6 +108,30 @@ public class SingleFlightProperties {
 
 	public void setLocalMaxSize(long localMaxSize) {
 		this.localMaxSize = localMaxSize;
+	}
+
+	public Duration getMaxFlightTime() {
+		return this.maxFlightTime;
+	}
+
+	public void setMaxFlightTime(Duration maxFlightTime) {
+		this.maxFlightTime = maxFlightTime;
+	}
+
+	public OnStoreFailure getOnStoreFailure() {
+		return this.onStoreFailure;
+	}
+
+	public void setOnStoreFailure(OnStoreFailure onStoreFailure) {
+		this.onStoreFailure = onStoreFailure;
+	}
+
+	public Duration getStoreRetryInterval() {
+		return this.storeRetryInterval;
+	}
+
+	public void setStoreRetryInterval(Duration storeRetryInterval) {
+		this.storeRetryInterval = storeRetryInterval;
 	}
 
 	public Duration getStoreTimeout() {

@@ -19,18 +19,26 @@ import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.actuate.autoconfigure.context.properties.ConfigurationPropertiesReportEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
 import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint.ConfigurationPropertiesBeanDescriptor;
+import org.springframework.boot.actuate.autoconfigure.env.EnvironmentEndpointAutoConfiguration;
+import org.springframework.boot.actuate.env.EnvironmentEndpoint;
+import org.springframework.boot.actuate.env.EnvironmentEndpoint.PropertyValueDescriptor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class AiGatewayAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -169,6 +177,57 @@ class AiGatewayAutoConfigurationTests {
 				assertThat(properties).containsEntry("model", "shown-model").containsEntry("apiKey", "******");
 				assertThat(properties.toString()).doesNotContain("sk-secret-value");
 			});
+	}
+
+	@Test
+	void masksTheApiKeyInEnvUnderItsEnvironmentVariableNameEvenWhenValuesAreShown() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+					EnvironmentEndpointAutoConfiguration.class))
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource("test-environment",
+						Map.of("BATON_AI_API_KEY", "sk-env-secret", "BATON_AI_MODEL", "shown-model"))))
+			.withPropertyValues("baton.ai.base-url=https://api.example.com/v1",
+					"management.endpoint.env.show-values=always", "management.endpoints.web.exposure.include=env")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(AiGatewayClient.class);
+				Map<String, PropertyValueDescriptor> variables = context.getBean(EnvironmentEndpoint.class)
+					.environment(null)
+					.getPropertySources()
+					.stream()
+					.filter((source) -> source.getName().equals("test-environment"))
+					.findFirst()
+					.orElseThrow()
+					.getProperties();
+				assertThat(variables.get("BATON_AI_MODEL").getValue()).isEqualTo("shown-model");
+				assertThat(variables.get("BATON_AI_API_KEY").getValue()).isEqualTo("******");
+			});
+	}
+
+	@Test
+	void warnsNamingThePropertyWhenTheKeyGoesOverPlainHttpToARemoteHost(CapturedOutput output) {
+		this.runner.withPropertyValues("baton.ai.base-url=http://api.example.com/v1", "baton.ai.api-key=sk-test")
+			.run((context) -> assertThat(context).hasSingleBean(AiGatewayClient.class));
+		assertThat(output).contains("baton.ai.api-key is sent in clear text").contains("api.example.com")
+			.doesNotContain("sk-test");
+		this.runner.withPropertyValues("baton.ai.base-url=http://127.0.0.1:8000/v1", "baton.ai.api-key=sk-local")
+			.run((context) -> assertThat(context).hasSingleBean(AiGatewayClient.class));
+		assertThat(output.toString().split("sent in clear text", -1)).hasSize(2);
+	}
+
+	@Test
+	void bindsTheRetryPauseCapAndTheFallbackShare() {
+		this.runner
+			.withPropertyValues("baton.ai.base-url=http://localhost:1/v1", "baton.ai.max-retry-pause=20s",
+					"baton.ai.cluster-fallback-share=0.25")
+			.run((context) -> {
+				AiProperties properties = context.getBean(AiProperties.class);
+				assertThat(properties.getMaxRetryPause()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(properties.getClusterFallbackShare()).isEqualTo(0.25);
+			});
+		this.runner.withPropertyValues("baton.ai.base-url=http://localhost:1/v1", "baton.ai.cluster-fallback-share=2")
+			.run((context) -> assertThat(context).hasFailed());
 	}
 
 	@Test

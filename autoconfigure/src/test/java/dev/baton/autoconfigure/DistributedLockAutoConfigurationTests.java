@@ -126,4 +126,19 @@ class DistributedLockAutoConfigurationTests {
 				.doesNotHaveBean(DistributedLockAspect.class));
 	}
 
+	@Test
+	void aRedlockNodeUrlsPasswordNeverReachesTheMessage() {
+		this.runner
+			.withPropertyValues("baton.lock.redlock.nodes=ftp://admin:s3cret-pw@10.0.0.1:6379,redis://:pw2@h:1,redis://h:2")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("ftp://admin:****@10.0.0.1:6379")
+				.message()
+				.doesNotContain("s3cret-pw"));
+		assertThat(RedlockMasters.redacted("redis://:pw@host:6379")).isEqualTo("redis://:****@host:6379");
+		assertThat(RedlockMasters.redacted("rediss://onlypassword@host")).isEqualTo("rediss://****@host");
+		assertThat(RedlockMasters.redacted("redis://host:6379")).isEqualTo("redis://host:6379");
+	}
+
 }

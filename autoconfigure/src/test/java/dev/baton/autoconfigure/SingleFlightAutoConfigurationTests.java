@@ -1,14 +1,21 @@
 package dev.baton.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.baton.aop.SingleFlightAspect;
 import dev.baton.singleflight.FlightOptions;
+import dev.baton.singleflight.OnStoreFailure;
 import dev.baton.singleflight.SingleFlight;
+import dev.baton.singleflight.SingleFlightException;
+import dev.baton.singleflight.SingleFlightTimeoutException;
+import dev.baton.test.RedisTestServer;
 import dev.baton.test.RedisTestServers;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -20,6 +27,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 @ExtendWith(OutputCaptureExtension.class)
 class SingleFlightAutoConfigurationTests {
@@ -40,7 +48,7 @@ class SingleFlightAutoConfigurationTests {
 			SingleFlight flights = context.getBean(SingleFlight.class);
 			flights.execute("p", FlightOptions.of(Price.class), () -> new Price(250));
 			String prefix = context.getEnvironment().getProperty("baton.redis.key-prefix");
-			Object stored = context.getBean(StringRedisTemplate.class).opsForHash().get(prefix + ":singleflight:{p}", "value");
+			Object stored = context.getBean(StringRedisTemplate.class).opsForHash().get(prefix + ":singleflight:default:{p}", "value");
 			assertThat(stored).isEqualTo("{\"amount_cents\":250}");
 		});
 	}
@@ -72,7 +80,9 @@ class SingleFlightAutoConfigurationTests {
 					"baton.singleflight.wait-timeout=3s",
 					"baton.singleflight.error-ttl=1s", "baton.singleflight.cache-nulls=false",
 					"baton.singleflight.lease-time=4s", "baton.singleflight.followers-retry-on-error=true",
-					"baton.singleflight.local-max-size=5", "baton.singleflight.store-timeout=700ms")
+					"baton.singleflight.local-max-size=5", "baton.singleflight.store-timeout=700ms",
+					"baton.singleflight.max-flight-time=2m", "baton.singleflight.on-store-failure=run-locally",
+					"baton.singleflight.store-retry-interval=3s")
 			.run((context) -> {
 				SingleFlightProperties properties = context.getBean(SingleFlightProperties.class);
 				assertThat(properties.getTtl()).isEqualTo(Duration.ofMinutes(2));
@@ -84,6 +94,9 @@ class SingleFlightAutoConfigurationTests {
 				assertThat(properties.isFollowersRetryOnError()).isTrue();
 				assertThat(properties.getLocalMaxSize()).isEqualTo(5);
 				assertThat(properties.getStoreTimeout()).isEqualTo(Duration.ofMillis(700));
+				assertThat(properties.getMaxFlightTime()).isEqualTo(Duration.ofMinutes(2));
+				assertThat(properties.getOnStoreFailure()).isEqualTo(OnStoreFailure.RUN_LOCALLY);
+				assertThat(properties.getStoreRetryInterval()).isEqualTo(Duration.ofSeconds(3));
 				// local-ttl=0: nothing kept in this JVM, so the loader runs each time.
 				SingleFlight flights = context.getBean(SingleFlight.class);
 				assertThat(flights.execute("k", FlightOptions.of(String.class), () -> "a")).isEqualTo("a");
@@ -114,7 +127,116 @@ class SingleFlightAutoConfigurationTests {
 				.doesNotHaveBean(SingleFlightAspect.class));
 	}
 
+	@Test
+	void annotatedMethodsKeepTheirOwnResultsForOneKeyUnlessTheyShareAName() {
+		this.withRedis.withBean(Catalog.class).run((context) -> {
+			Catalog catalog = context.getBean(Catalog.class);
+			assertThat(catalog.price("sku-1")).isEqualTo(new Price(250));
+			assertThat(catalog.label("sku-1")).isEqualTo("label of sku-1");
+			assertThat(catalog.price("sku-1")).isEqualTo(new Price(250));
+			assertThat(catalog.sharedLabel("sku-1")).isEqualTo("label of sku-1");
+			assertThat(catalog.loads()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void withRedisStoppedRunLocallyMethodsRunAndAreMeteredDegraded() {
+		RedisTestServer server = RedisTestServers.start();
+		try {
+			this.runner.withConfiguration(BootAutoConfigurations.redis())
+				.withConfiguration(BootAutoConfigurations.jackson())
+				.withConfiguration(BootAutoConfigurations.metrics())
+				.withPropertyValues(server.springProperties())
+				.withPropertyValues("baton.singleflight.store-timeout=300ms", "baton.singleflight.local-max-size=0")
+				.withBean(Catalog.class)
+				.run((context) -> {
+					Catalog catalog = context.getBean(Catalog.class);
+					assertThat(catalog.stock("sku-1")).isEqualTo(1);
+					server.stop();
+					assertThat(catalog.stock("sku-2")).isEqualTo(2);
+					assertThat(catalog.stock("sku-3")).isEqualTo(3);
+					MeterRegistry meters = context.getBean(MeterRegistry.class);
+					assertThat(meters.get("baton.singleflight.calls").tag("outcome", "degraded").counter().count())
+						.isEqualTo(2);
+					assertThatExceptionOfType(SingleFlightException.class).isThrownBy(() -> catalog.label("sku-4"))
+						.satisfies((ex) -> assertThat(ex.isStoreFailure()).isTrue());
+				});
+		}
+		finally {
+			server.close();
+		}
+	}
+
+	@Test
+	void aMethodRunningPastItsMaxFlightTimeFailsItsCallersNamingTheKey() {
+		this.withRedis.withBean(Catalog.class).run((context) -> {
+			long start = System.nanoTime();
+			assertThatExceptionOfType(SingleFlightTimeoutException.class)
+				.isThrownBy(() -> context.getBean(Catalog.class).hung("sku-9").block(Duration.ofSeconds(10)))
+				.withMessageContaining("'sku-9'")
+				.withMessageContaining("maxFlightTime");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		});
+	}
+
+	@Test
+	void aZeroMaxFlightTimeFailsAtStartUpNamingTheMethod() {
+		this.runner.withBean(ZeroMaxFlightTime.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("maxFlightTime")
+				.hasMessageContaining("load"));
+	}
+
 	record Price(int amountCents) {
+	}
+
+	static class ZeroMaxFlightTime {
+
+		@dev.baton.annotation.SingleFlight(key = "#sku", maxFlightTime = "0s")
+		public String load(String sku) {
+			return sku;
+		}
+
+	}
+
+	static class Catalog {
+
+		private final AtomicInteger loads = new AtomicInteger();
+
+		public int loads() {
+			return this.loads.get();
+		}
+
+		@dev.baton.annotation.SingleFlight(key = "#sku")
+		public Price price(String sku) {
+			this.loads.incrementAndGet();
+			return new Price(250);
+		}
+
+		@dev.baton.annotation.SingleFlight(key = "#sku", name = "labels")
+		public String label(String sku) {
+			this.loads.incrementAndGet();
+			return "label of " + sku;
+		}
+
+		@dev.baton.annotation.SingleFlight(key = "#sku", name = "labels")
+		public String sharedLabel(String sku) {
+			this.loads.incrementAndGet();
+			return "not run";
+		}
+
+		@dev.baton.annotation.SingleFlight(key = "#sku", maxFlightTime = "300ms")
+		public Mono<String> hung(String sku) {
+			return Mono.never();
+		}
+
+		@dev.baton.annotation.SingleFlight(key = "#sku", onStoreFailure = OnStoreFailure.RUN_LOCALLY)
+		public int stock(String sku) {
+			return this.loads.incrementAndGet();
+		}
+
 	}
 
 }

@@ -106,9 +106,12 @@ public final class AiGatewayClient {
 		request.validate();
 		String model = request.resolveModel(this.defaultModel);
 		Mono<ChatCompletion> call = Mono.defer(() -> withRetries(request, model));
-		String key = (request.idempotencyKey() != null) ? "key:" + request.idempotencyKey()
-				: this.dedupe ? "request:" + digest(request.withModel(model)) : null;
-		return (key != null) ? this.inFlightRequests.share(key, () -> call) : call;
+		if (request.idempotencyKey() == null && !this.dedupe) {
+			return call;
+		}
+		String digest = digest(request.withModel(model).withIdempotencyKey(null));
+		String key = (request.idempotencyKey() != null) ? "key:" + request.idempotencyKey() : "request:" + digest;
+		return this.inFlightRequests.share(key, digest, request.idempotencyKey(), () -> call);
 	}
 
 	/** Equal requests, equal digests: the request as JSON, hashed so that the key stays short. */
@@ -133,13 +136,29 @@ public final class AiGatewayClient {
 	/**
 	 * A streamed completion, chunk by chunk in the server's order; the last chunk carries the
 	 * usage, which is accounted like {@link #chat}'s. Attempts that fail before the first
-	 * chunk are retried; a stream that breaks later fails, since its chunks were delivered.
+	 * chunk are retried; a stream that breaks later fails, since its chunks were delivered. The
+	 * whole stream, waits and retries included, is bounded by the total timeout: past it the
+	 * upstream is cancelled (its concurrency slot freed) and the stream fails with an
+	 * {@link AiGatewayException} naming {@code totalTimeout}.
 	 * @throws IllegalArgumentException if the request is invalid
 	 */
 	public Flux<ChatChunk> stream(ChatRequest request) {
 		request.validate();
 		String model = request.resolveModel(this.defaultModel);
 		return Flux.defer(() -> streamWithRetries(request, model));
+	}
+
+	/** Past the total timeout the upstream is cancelled (its slot freed) and the stream fails. */
+	private Flux<ChatChunk> withinTotalTimeout(Flux<ChatChunk> chunks, String model) {
+		AtomicBoolean expired = new AtomicBoolean();
+		Mono<Long> deadline = Mono.delay(this.totalTimeout).doOnNext((tick) -> expired.set(true));
+		return chunks.takeUntilOther(deadline)
+			.concatWith(Mono.defer(() -> expired.get() ? Mono.error(gaveUp(model)) : Mono.empty()));
+	}
+
+	private AiGatewayException gaveUp(String model) {
+		return new AiGatewayException("Gave up after " + this.totalTimeout + " (totalTimeout)", model, 0, null, null,
+				false, null);
 	}
 
 	private Flux<ChatChunk> streamWithRetries(ChatRequest request, String model) {
@@ -158,6 +177,7 @@ public final class AiGatewayClient {
 				.onErrorResume((ex) -> afterFailedAttempt(ex, model, estimate)));
 		})
 			.transform(RetryOperator.of(this.retry))
+			.transform((chunks) -> withinTotalTimeout(chunks, model))
 			.concatMap((chunk) -> (chunk.usage() != null)
 					? account(model, estimate, chunk.usage()).thenReturn(chunk) : Mono.just(chunk))
 			.doOnComplete(() -> completed(model, "success", start))
@@ -199,8 +219,7 @@ public final class AiGatewayClient {
 			.then(send(body, model))
 			.onErrorResume((ex) -> afterFailedAttempt(ex, model, estimate))))
 			.transform(RetryOperator.of(this.retry))
-			.timeout(this.totalTimeout, Mono.error(() -> new AiGatewayException(
-					"Gave up after " + this.totalTimeout + " (totalTimeout)", model, 0, null, null, false, null)))
+			.timeout(this.totalTimeout, Mono.error(() -> gaveUp(model)))
 			.flatMap((completion) -> account(model, estimate, completion.usage()).thenReturn(completion))
 			.doOnSuccess((completion) -> completed(model, "success", start))
 			.doOnError((ex) -> completed(model, outcome(ex), start));

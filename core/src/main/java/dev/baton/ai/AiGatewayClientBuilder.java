@@ -85,6 +85,10 @@ public final class AiGatewayClientBuilder {
 
 	private Duration redisTimeout = Duration.ofSeconds(1);
 
+	private Duration maxRetryPause = Duration.ofMinutes(1);
+
+	private double clusterFallbackShare = 0.5;
+
 	AiGatewayClientBuilder() {
 	}
 
@@ -248,6 +252,31 @@ public final class AiGatewayClientBuilder {
 	}
 
 	/**
+	 * The longest a server's retry hint ({@code Retry-After}, {@code x-ratelimit-reset-*}) may hold
+	 * callers back (1 min): a longer hint is capped to it and counted.
+	 */
+	public AiGatewayClientBuilder maxRetryPause(Duration maxRetryPause) {
+		if (maxRetryPause == null || maxRetryPause.isNegative() || maxRetryPause.isZero()) {
+			throw new InvalidSettingException("ai", "maxRetryPause", "must be positive, got " + maxRetryPause);
+		}
+		this.maxRetryPause = maxRetryPause;
+		return this;
+	}
+
+	/**
+	 * With cluster limits, the share of the budgets this instance spends alone while Redis does
+	 * not answer (0.5): set it to 1/N for N instances, so that together they stay within the budget.
+	 */
+	public AiGatewayClientBuilder clusterFallbackShare(double clusterFallbackShare) {
+		if (!(clusterFallbackShare > 0 && clusterFallbackShare <= 1)) {
+			throw new InvalidSettingException("ai", "clusterFallbackShare",
+					"must be more than 0 and at most 1, got " + clusterFallbackShare);
+		}
+		this.clusterFallbackShare = clusterFallbackShare;
+		return this;
+	}
+
+	/**
 	 * @throws IllegalArgumentException if the base URL is missing or a number is out of range
 	 */
 	public AiGatewayClient build() {
@@ -275,11 +304,25 @@ public final class AiGatewayClientBuilder {
 	private Quota quota(@Nullable RateLimiter rateLimiter) {
 		QuotaSettings settings = new QuotaSettings(this.requestsPerPeriod, this.tokensPerPeriod, this.rateLimitPeriod,
 				this.acquireTimeout, this.redisTimeout);
-		TokenBucket tokens = (this.tokensPerPeriod > 0)
-				? new TokenBucket(this.tokensPerPeriod, this.rateLimitPeriod, System::nanoTime) : null;
-		LocalQuota local = new LocalQuota(rateLimiter, tokens, this.acquireTimeout, System::nanoTime);
-		return (this.clusterLimits && this.redis != null)
-				? new ClusterQuota(this.redis, this.keyspace, settings, local, this.metrics) : local;
+		if (this.clusterLimits && this.redis != null) {
+			// The fallback while Redis is away: this instance's share of the budgets, not all of them.
+			long requests = share(this.requestsPerPeriod);
+			RateLimiter shareLimiter = (requests == 0) ? null : RateLimiter.of(AiResilienceConfigs.INSTANCE + "-fallback",
+					AiResilienceConfigs.rateLimiter(requests, this.rateLimitPeriod, this.acquireTimeout));
+			LocalQuota fallback = new LocalQuota(shareLimiter, tokenBucket(share(this.tokensPerPeriod)),
+					this.acquireTimeout, System::nanoTime);
+			return new ClusterQuota(this.redis, this.keyspace, settings, fallback, this.metrics);
+		}
+		return new LocalQuota(rateLimiter, tokenBucket(this.tokensPerPeriod), this.acquireTimeout, System::nanoTime);
+	}
+
+	private long share(long budget) {
+		return (budget == 0) ? 0 : Math.max(1, (long) Math.floor(budget * this.clusterFallbackShare));
+	}
+
+	@Nullable
+	private TokenBucket tokenBucket(long tokensPerPeriod) {
+		return (tokensPerPeriod > 0) ? new TokenBucket(tokensPerPeriod, this.rateLimitPeriod, System::nanoTime) : null;
 	}
 
 	private ChatTransport transport() {
@@ -294,7 +337,7 @@ public final class AiGatewayClientBuilder {
 			builder.defaultHeaders((headers) -> headers.setBearerAuth(key));
 		}
 		builder.defaultHeader(HttpHeaders.USER_AGENT, "baton-ai");
-		return new ChatTransport(builder.build(), json(), Clock.systemUTC());
+		return new ChatTransport(builder.build(), json(), Clock.systemUTC(), this.maxRetryPause, this.metrics);
 	}
 
 	private JsonCodec json() {

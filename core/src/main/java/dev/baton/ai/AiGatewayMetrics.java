@@ -29,6 +29,10 @@ public interface AiGatewayMetrics {
 	default void tokens(String model, TokenUsage usage) {
 	}
 
+	/** A server's retry hint was longer than the maximum retry pause and was capped to it. */
+	default void retryHintCapped(String model) {
+	}
+
 	/** A cluster budget fell back to local limits because Redis did not answer. */
 	default void clusterFallback() {
 	}

@@ -40,8 +40,18 @@ final class ChatTransport {
 
 	private final Clock clock;
 
-	ChatTransport(WebClient webClient, JsonCodec json, Clock clock) {
+	private final Duration maxRetryPause;
+
+	private final AiGatewayMetrics metrics;
+
+	/**
+	 * @param maxRetryPause the longest a server's retry hint may hold callers back: a longer one is
+	 * capped to it and counted ({@link AiGatewayMetrics#retryHintCapped})
+	 */
+	ChatTransport(WebClient webClient, JsonCodec json, Clock clock, Duration maxRetryPause, AiGatewayMetrics metrics) {
 		this.webClient = webClient;
+		this.maxRetryPause = maxRetryPause;
+		this.metrics = metrics;
 		this.requests = json.type(Map.class);
 		this.responses = Map.of(ChatCompletion.class, json.type(ChatCompletion.class), ChatChunk.class,
 				json.type(ChatChunk.class));
@@ -108,6 +118,11 @@ final class ChatTransport {
 	private AiGatewayException failure(ClientResponse response, String text, String model) {
 		int status = response.statusCode().value();
 		Duration retryAfter = RetryHints.fromHeaders(response.headers().asHttpHeaders(), this.clock);
+		if (retryAfter != null && retryAfter.compareTo(this.maxRetryPause) > 0) {
+			// One server's "come back tomorrow" must not pause every caller of the cluster for a day.
+			this.metrics.retryHintCapped(model);
+			retryAfter = this.maxRetryPause;
+		}
 		return new AiGatewayException("Upstream answered " + status, model, status, text, retryAfter,
 				RETRYABLE.contains(status), null);
 	}

@@ -55,6 +55,13 @@ public final class MicrometerAiGatewayMetrics implements AiGatewayMetrics {
 	}
 
 	@Override
+	public void retryHintCapped(String model) {
+		counter("baton.ai.retry_hints_capped", "Server retry hints longer than the maximum retry pause, capped to it",
+				"model", model)
+			.increment();
+	}
+
+	@Override
 	public void batchResult(String outcome) {
 		counter("baton.ai.batch.results", "Results of chatAll batches", "outcome", outcome).increment();
 	}

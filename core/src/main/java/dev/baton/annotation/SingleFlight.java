@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.baton.singleflight.OnStoreFailure;
+
 /**
  * Runs the method once per key across every instance and shares its result: concurrent
  * callers in this JVM join one execution, callers on other instances wait for its result
@@ -48,7 +50,10 @@ public @interface SingleFlight {
 	/** How long a failure is stored for later callers; empty: {@code baton.singleflight.error-ttl} (0: not stored). */
 	String errorTtl() default "";
 
-	/** Names the flight in meters and messages; empty: {@code SimpleClassName.method}. */
+	/**
+	 * Names the flight in meters and messages, and scopes its stored results: methods share
+	 * results of a key only when they give the same name; empty: {@code SimpleClassName.method}.
+	 */
 	String name() default "";
 
 	/**
@@ -57,5 +62,20 @@ public @interface SingleFlight {
 	 * Checked at start-up.
 	 */
 	String condition() default "";
+
+	/**
+	 * Longest run of the method, e.g. {@code "30s"}: past it the flight is abandoned (its callers
+	 * get {@link dev.baton.singleflight.SingleFlightTimeoutException}, the key is free again on
+	 * every instance); empty: {@code baton.singleflight.max-flight-time}.
+	 */
+	String maxFlightTime() default "";
+
+	/**
+	 * What a call does when Redis cannot be reached: {@code FAIL} with a
+	 * {@link dev.baton.singleflight.SingleFlightException}, or {@code RUN_LOCALLY} (the method runs,
+	 * shared only with this JVM's concurrent callers, counted as outcome {@code degraded});
+	 * {@code DEFAULT}: {@code baton.singleflight.on-store-failure}.
+	 */
+	OnStoreFailure onStoreFailure() default OnStoreFailure.DEFAULT;
 
 }

@@ -120,18 +120,25 @@ public final class SingleFlightAspect implements MethodInterceptor {
 		ReturnKind kind = ReturnKind.of(method);
 		ResolvableType returnType = ResolvableType.forMethodReturnType(method);
 		Type type = (kind == ReturnKind.PLAIN) ? returnType.getType() : returnType.getGeneric(0).getType();
-		Duration waitTimeout = durations.resolve(method, "waitTimeout", annotation.waitTimeout());
-		if (waitTimeout != null && waitTimeout.isZero()) {
-			throw new IllegalStateException("Invalid waitTimeout '" + annotation.waitTimeout() + "' on "
-					+ MethodLabel.describe(method) + ": it must be positive");
-		}
+		Duration waitTimeout = positive(method, "waitTimeout", annotation.waitTimeout(), durations);
 		FlightOptions<Object> options = FlightOptions.ofType(type)
 			.named(MethodLabel.name(method, annotation.name()))
 			.ttl(durations.resolve(method, "ttl", annotation.ttl()))
 			.localTtl(durations.resolve(method, "localTtl", annotation.localTtl()))
 			.waitTimeout(waitTimeout)
-			.errorTtl(durations.resolve(method, "errorTtl", annotation.errorTtl()));
+			.errorTtl(durations.resolve(method, "errorTtl", annotation.errorTtl()))
+			.maxFlightTime(positive(method, "maxFlightTime", annotation.maxFlightTime(), durations))
+			.onStoreFailure(annotation.onStoreFailure());
 		return new FlightSpec(options, kind);
+	}
+
+	private static Duration positive(Method method, String attribute, String text, DurationAttribute durations) {
+		Duration duration = durations.resolve(method, attribute, text);
+		if (duration != null && duration.isZero()) {
+			throw new IllegalStateException("Invalid " + attribute + " '" + text + "' on " + MethodLabel.describe(method)
+					+ ": it must be positive");
+		}
+		return duration;
 	}
 
 	record FlightSpec(FlightOptions<Object> options, ReturnKind kind) {

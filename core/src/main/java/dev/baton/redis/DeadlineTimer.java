@@ -21,9 +21,12 @@ import reactor.core.publisher.Mono;
  */
 public final class DeadlineTimer {
 
+	private static volatile Thread wheelThread;
+
 	private static final HashedWheelTimer WHEEL = new HashedWheelTimer((task) -> {
 		Thread thread = new Thread(task, "baton-timer");
 		thread.setDaemon(true);
+		wheelThread = thread;
 		return thread;
 	}, 10, TimeUnit.MILLISECONDS);
 
@@ -61,6 +64,14 @@ public final class DeadlineTimer {
 				timeout.toNanos(), TimeUnit.NANOSECONDS);
 		future.whenComplete((result, error) -> expiry.cancel());
 		return future;
+	}
+
+	/**
+	 * Whether the caller runs on the wheel's one thread: what a deadline completes there must not
+	 * run a user's continuation on it, or every other deadline waits for that code.
+	 */
+	public static boolean isTimerThread() {
+		return Thread.currentThread() == wheelThread;
 	}
 
 	private static TimeoutException expired(Duration timeout) {

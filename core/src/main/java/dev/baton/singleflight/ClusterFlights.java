@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -51,6 +52,11 @@ final class ClusterFlights {
 
 	private final boolean retryOnError;
 
+	private final StoreBreaker breaker;
+
+	/** How long a forget's generation outlives it: longer than any flight that started before it may run. */
+	private final Duration generationLifetime;
+
 	private final String instance = UUID.randomUUID().toString();
 
 	private final AtomicLong owners = new AtomicLong();
@@ -66,21 +72,39 @@ final class ClusterFlights {
 	/** Store keys this JVM is waiting on another instance's leader for. */
 	private final Set<String> following = ConcurrentHashMap.newKeySet();
 
-	ClusterFlights(FlightStore store, SingleFlightObserver observer, Duration leaseTime,
-			Duration storeTimeout, boolean retryOnError) {
+	ClusterFlights(FlightStore store, SingleFlightObserver observer, FlightDefaults defaults) {
 		this.store = store;
 		this.observer = observer;
-		this.leaseTime = leaseTime;
-		this.renewalPeriod = leaseTime.dividedBy(3);
-		this.renewalTimeout = min(this.renewalPeriod, storeTimeout);
-		this.storeTimeout = storeTimeout;
-		this.retryOnError = retryOnError;
+		this.leaseTime = defaults.leaseTime();
+		this.renewalPeriod = this.leaseTime.dividedBy(3);
+		this.renewalTimeout = min(this.renewalPeriod, defaults.storeTimeout());
+		this.storeTimeout = defaults.storeTimeout();
+		this.retryOnError = defaults.followersRetryOnError();
+		this.breaker = new StoreBreaker(defaults.storeRetryInterval());
+		Duration longestFlight = defaults.maxFlightTime().multipliedBy(2).plus(this.leaseTime);
+		this.generationLifetime = (longestFlight.compareTo(Duration.ofDays(1)) > 0) ? longestFlight
+				: Duration.ofDays(1);
 		store.onDone(this::signal);
 	}
 
-	/** Finds the flight's outcome, or makes the caller its leader; fails with a timeout past the wait timeout. */
+	/**
+	 * Finds the flight's outcome, or makes the caller its leader; fails with a timeout past the
+	 * wait timeout. When Redis cannot be reached and the call runs locally on store failure, the
+	 * caller leads without Redis ({@link Lead#degraded()}).
+	 */
 	Mono<Resolution> contend(FlightCall call) {
-		return attempt(call, "", false, false);
+		Mono<Resolution> contended = attempt(call, "", false, false);
+		if (call.onStoreFailure() != OnStoreFailure.RUN_LOCALLY) {
+			return contended;
+		}
+		return contended.onErrorResume(ClusterFlights::isStoreFailure, (ex) -> {
+			logger.debug("Flight {} runs locally: {}", call.name(), ex.getMessage());
+			return Mono.just(Lead.degraded(this.instance + ":" + this.owners.incrementAndGet()));
+		});
+	}
+
+	private static boolean isStoreFailure(Throwable error) {
+		return error instanceof SingleFlightException flight && flight.isStoreFailure();
 	}
 
 	private Mono<Resolution> attempt(FlightCall call, String waitedFor, boolean passOver, boolean retried) {
@@ -90,10 +114,13 @@ final class ClusterFlights {
 			CompletableFuture<Optional<Stored>> signal = this.signals.computeIfAbsent(call.storeKey(),
 					(key) -> new CompletableFuture<>());
 			return guarded(call, this.store.claim(call.storeKey(), owner, this.leaseTime, waitedFor, passOver))
+				// Whatever ends the claim without a wait (an error, a timeout, a cancellation) disarms it.
+				.doOnError((ex) -> this.signals.remove(call.storeKey(), signal))
+				.doOnCancel(() -> this.signals.remove(call.storeKey(), signal))
 				.flatMap((claim) -> switch (claim.kind()) {
 					case LEAD -> {
 						this.signals.remove(call.storeKey(), signal);
-						yield Mono.just(lead(call, owner));
+						yield Mono.just(lead(call, owner, claim.generation()));
 					}
 					case STORED -> {
 						this.signals.remove(call.storeKey(), signal);
@@ -168,9 +195,9 @@ final class ClusterFlights {
 		}
 	}
 
-	private Lead lead(FlightCall call, String owner) {
+	private Lead lead(FlightCall call, String owner, String generation) {
 		if (!this.store.shared()) {
-			return new Lead(owner, null);
+			return new Lead(owner, null, generation, false, new AtomicBoolean());
 		}
 		AtomicReference<Disposable> self = new AtomicReference<>();
 		Disposable renewal = DeadlineTimer.every(this.renewalPeriod,
@@ -187,7 +214,29 @@ final class ClusterFlights {
 						return Mono.empty();
 					}));
 		self.set(renewal);
-		return new Lead(owner, renewal);
+		return new Lead(owner, renewal, generation, false, new AtomicBoolean());
+	}
+
+	/**
+	 * Gives up a lead whose loader ran past its maximum flight time, unless it has finished: no
+	 * more renewal, the lease dropped and the waiters everywhere woken without an outcome, so
+	 * that the next caller leads.
+	 * @return whether the lead was given up (then {@link #finish} stores nothing)
+	 */
+	boolean abandon(FlightCall call, Lead lead) {
+		if (!lead.ended().compareAndSet(false, true)) {
+			return false;
+		}
+		if (lead.renewal() != null) {
+			lead.renewal().dispose();
+		}
+		logger.warn("Flight {} ran longer than its maxFlightTime of {} ms and was abandoned: its callers get a "
+				+ "timeout and the next call runs it again", call.name(), call.maxFlightTime().toMillis());
+		if (!lead.degraded()) {
+			storeGuarded(this.store.complete(call.storeKey(), lead.owner(), lead.generation(), null))
+				.subscribe(null, (ex) -> logger.debug("Flight {} could not drop its lease", call.name(), ex));
+		}
+		return true;
 	}
 
 	/**
@@ -197,21 +246,32 @@ final class ClusterFlights {
 	 * @return the outcome as this JVM's callers see it
 	 */
 	Mono<Settled> finish(FlightCall call, Lead lead, @Nullable Object value, @Nullable Throwable error) {
+		if (!lead.ended().compareAndSet(false, true)) {
+			return Mono.just(Settled.failure(call.abandoned(), false, Duration.ZERO));
+		}
 		if (lead.renewal() != null) {
 			lead.renewal().dispose();
+		}
+		if (lead.degraded()) {
+			return Mono.just((error != null) ? Settled.failure(error, false, Duration.ZERO)
+					: Settled.value(value, Outcome.DEGRADED, false, Duration.ZERO));
 		}
 		Stored outcome = outcome(call, lead.owner(), value, error);
 		Duration lifetime = (outcome != null && outcome.shared())
 				? min(call.localTtl(), Duration.ofMillis(outcome.ttlMillis())) : Duration.ZERO;
-		Settled settled = (error != null) ? Settled.failure(error, false, lifetime)
-				: Settled.value(value, Outcome.LEADER, false, lifetime);
-		return DeadlineTimer.within(this.store.complete(call.storeKey(), lead.owner(), outcome), this.storeTimeout)
+		return storeGuarded(this.store.complete(call.storeKey(), lead.owner(), lead.generation(), outcome))
 			.onErrorResume((ex) -> {
 				logger.warn("Flight {} could not store its outcome ({}); other instances will recompute it",
 						call.name(), ex.toString());
-				return Mono.empty();
+				return Mono.just(true);
 			})
-			.thenReturn(settled);
+			// Forgotten since the claim: the outcome was not stored, and is not kept here either.
+			.map((kept) -> settled(value, error, kept ? lifetime : Duration.ZERO));
+	}
+
+	private static Settled settled(@Nullable Object value, @Nullable Throwable error, Duration lifetime) {
+		return (error != null) ? Settled.failure(error, false, lifetime)
+				: Settled.value(value, Outcome.LEADER, false, lifetime);
 	}
 
 	@Nullable
@@ -243,18 +303,34 @@ final class ClusterFlights {
 		return this.following.contains(storeKey);
 	}
 
-	/** Deletes the stored outcome everywhere. */
+	/** Deletes the stored outcome everywhere; flights that started before it store nothing. */
 	Mono<Void> forget(FlightCall call) {
-		return guarded(call, this.store.forget(call.storeKey()));
+		return guarded(call, this.store.forget(call.storeKey(), this.generationLifetime));
 	}
 
+	/** Pending wake-ups of this JVM's waiters (for tests and diagnostics). */
+	int pendingSignals() {
+		return this.signals.size();
+	}
+
+	/** A store operation, bounded by the store timeout and the breaker; Redis's errors named as such. */
 	private <T> Mono<T> guarded(FlightCall call, Mono<T> operation) {
-		return DeadlineTimer.within(operation, this.storeTimeout)
-			.onErrorMap((ex) -> !(ex instanceof BatonException),
-					(ex) -> new SingleFlightException("Flight " + call.name() + " '" + call.key() + "': Redis failed ("
-							+ ((ex instanceof TimeoutException) ? "no answer within " + this.storeTimeout.toMillis()
-									+ " ms" : ex.getMessage())
-							+ ")", call.name(), call.key(), call.waited(), ex));
+		return storeGuarded(operation).onErrorMap((ex) -> !(ex instanceof BatonException),
+				(ex) -> SingleFlightException.storeFailed(call.name(), call.key(), call.waited(),
+						(ex instanceof TimeoutException) ? "no answer within " + this.storeTimeout.toMillis() + " ms"
+								: (ex instanceof StoreSkipped) ? ex.getMessage() : String.valueOf(ex.getMessage()),
+						(ex instanceof StoreSkipped) ? null : ex));
+	}
+
+	private <T> Mono<T> storeGuarded(Mono<T> operation) {
+		return Mono.defer(() -> {
+			if (!this.breaker.allows()) {
+				return Mono.error(new StoreSkipped());
+			}
+			return DeadlineTimer.within(operation, this.storeTimeout)
+				.doOnSuccess((result) -> this.breaker.succeeded())
+				.doOnError((ex) -> !(ex instanceof BatonException), this.breaker::failed);
+		});
 	}
 
 	private void signal(FlightStore.Done done) {
@@ -282,8 +358,28 @@ final class ClusterFlights {
 
 	}
 
-	/** The caller leads: it runs the loader, then {@link #finish}. */
-	record Lead(String owner, @Nullable Disposable renewal) implements Resolution {
+	/**
+	 * The caller leads: it runs the loader, then {@link #finish}.
+	 * @param generation the key's generation when it was claimed (the outcome is stored only if
+	 * no forget came since)
+	 * @param degraded whether it leads without Redis (which could not be reached)
+	 * @param ended set by whichever comes first, {@link #finish} or {@link #abandon}
+	 */
+	record Lead(String owner, @Nullable Disposable renewal, String generation, boolean degraded,
+			AtomicBoolean ended) implements Resolution {
+
+		static Lead degraded(String owner) {
+			return new Lead(owner, null, "", true, new AtomicBoolean());
+		}
+
+	}
+
+	/** Redis failed less than the retry interval ago and was not asked. */
+	private static final class StoreSkipped extends RuntimeException {
+
+		StoreSkipped() {
+			super("it failed moments ago; not asked again before the store retry interval", null, false, false);
+		}
 
 	}
 

@@ -9,7 +9,7 @@ import org.springframework.lang.Nullable;
 
 /**
  * Where flights meet across instances: stored outcomes, leader leases and the notifications
- * that wake waiters. Keys are full store keys ({@code baton:singleflight:{user key}}).
+ * that wake waiters. Keys are full store keys ({@code baton:singleflight:<name>:{user key}}).
  */
 interface FlightStore {
 
@@ -32,12 +32,12 @@ interface FlightStore {
 		}
 
 		@Override
-		public Mono<Void> complete(String key, String owner, @Nullable Stored outcome) {
-			return Mono.empty();
+		public Mono<Boolean> complete(String key, String owner, String generation, @Nullable Stored outcome) {
+			return Mono.just(true);
 		}
 
 		@Override
-		public Mono<Void> forget(String key) {
+		public Mono<Void> forget(String key, Duration generationLifetime) {
 			return Mono.empty();
 		}
 
@@ -65,11 +65,20 @@ interface FlightStore {
 	/** Extends the caller's lease; {@code false} when it no longer leads. */
 	Mono<Boolean> renew(String key, String owner, Duration lease);
 
-	/** Stores the outcome ({@code null}: none, the leader gave up), drops the lease and notifies waiters. */
-	Mono<Void> complete(String key, String owner, @Nullable Stored outcome);
+	/**
+	 * Stores the outcome ({@code null}: none, the leader gave up) unless the key was forgotten
+	 * since the leader claimed it, drops the lease and notifies waiters.
+	 * @param generation the key's generation the leader's claim returned
+	 * @return {@code false} when the outcome was not stored because the key was forgotten since
+	 */
+	Mono<Boolean> complete(String key, String owner, String generation, @Nullable Stored outcome);
 
-	/** Deletes the stored outcome and tells every instance to forget its local copy. */
-	Mono<Void> forget(String key);
+	/**
+	 * Deletes the stored outcome, moves the key to a new generation (so that flights claimed
+	 * before store nothing) and tells every instance to forget its local copy.
+	 * @param generationLifetime how long the new generation is remembered: longer than any flight runs
+	 */
+	Mono<Void> forget(String key, Duration generationLifetime);
 
 	/** Calls {@code listener} for every flight that completed, on any instance. */
 	void onDone(Consumer<Done> listener);
@@ -105,10 +114,15 @@ interface FlightStore {
 	 * @param stored the outcome, for {@link ClaimKind#STORED}
 	 * @param leaseMillis for {@link ClaimKind#BUSY}, how long the leader's lease still runs
 	 * @param leader for {@link ClaimKind#BUSY}, the leader's owner token
+	 * @param generation for {@link ClaimKind#LEAD}, the key's generation ({@code ""}: never forgotten)
 	 */
-	record Claim(ClaimKind kind, @Nullable Stored stored, long leaseMillis, String leader) {
+	record Claim(ClaimKind kind, @Nullable Stored stored, long leaseMillis, String leader, String generation) {
 
-		static final Claim LEAD = new Claim(ClaimKind.LEAD, null, 0, "");
+		static final Claim LEAD = new Claim(ClaimKind.LEAD, null, 0, "", "");
+
+		static Claim lead(String generation) {
+			return new Claim(ClaimKind.LEAD, null, 0, "", generation);
+		}
 
 	}
 

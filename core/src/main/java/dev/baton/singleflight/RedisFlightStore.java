@@ -67,7 +67,7 @@ final class RedisFlightStore implements FlightStore {
 	@Override
 	public Mono<Claim> claim(String key, String owner, Duration lease, String waitedFor, boolean passOver) {
 		return CLAIM
-			.<List<?>>execute(this.redis, List.of(key, leaseKey(key)),
+			.<List<?>>execute(this.redis, List.of(key, leaseKey(key), generationKey(key)),
 					List.of(owner, millis(lease), waitedFor, passOver ? "1" : "0"))
 			.map(RedisFlightStore::claim);
 	}
@@ -79,17 +79,21 @@ final class RedisFlightStore implements FlightStore {
 	}
 
 	@Override
-	public Mono<Void> complete(String key, String owner, @Nullable Stored outcome) {
+	public Mono<Boolean> complete(String key, String owner, String generation, @Nullable Stored outcome) {
 		List<String> args = (outcome != null)
 				? List.of(owner, outcome.status(), outcome.shared() ? "1" : "0", Long.toString(outcome.ttlMillis()),
-						outcome.value(), outcome.errorType(), outcome.errorMessage(), this.doneChannel, INLINE)
-				: List.of(owner, "", "0", "0", "", "", "", this.doneChannel, INLINE);
-		return COMPLETE.execute(this.redis, List.of(key, leaseKey(key)), args).then();
+						outcome.value(), outcome.errorType(), outcome.errorMessage(), this.doneChannel, INLINE,
+						generation)
+				: List.of(owner, "", "0", "0", "", "", "", this.doneChannel, INLINE, generation);
+		return COMPLETE.<Long>execute(this.redis, List.of(key, leaseKey(key), generationKey(key)), args)
+			.map((result) -> (result & 2) == 0);
 	}
 
 	@Override
-	public Mono<Void> forget(String key) {
-		return FORGET.execute(this.redis, List.of(key), List.of(this.forgetChannel)).then();
+	public Mono<Void> forget(String key, Duration generationLifetime) {
+		return FORGET
+			.execute(this.redis, List.of(key, generationKey(key)), List.of(this.forgetChannel, millis(generationLifetime)))
+			.then();
 	}
 
 	@Override
@@ -124,17 +128,21 @@ final class RedisFlightStore implements FlightStore {
 		return key + ":lease";
 	}
 
+	private static String generationKey(String key) {
+		return key + ":gen";
+	}
+
 	private static Claim claim(List<?> reply) {
 		long kind = (Long) reply.get(0);
 		if (kind == 2) {
-			return Claim.LEAD;
+			return Claim.lead(text(reply.get(1)));
 		}
 		if (kind == 0) {
-			return new Claim(ClaimKind.BUSY, null, (Long) reply.get(1), text(reply.get(2)));
+			return new Claim(ClaimKind.BUSY, null, (Long) reply.get(1), text(reply.get(2)), "");
 		}
 		Stored stored = new Stored(text(reply.get(2)), text(reply.get(3)), "1".equals(text(reply.get(4))),
 				text(reply.get(5)), text(reply.get(6)), text(reply.get(7)), (Long) reply.get(1));
-		return new Claim(ClaimKind.STORED, stored, 0, "");
+		return new Claim(ClaimKind.STORED, stored, 0, "", "");
 	}
 
 	private static final String INLINE = Integer.toString(INLINE_LIMIT);

@@ -26,8 +26,8 @@ record Settled(@Nullable Object value, @Nullable Throwable error, Outcome outcom
 
 	/** The same outcome, as seen by a caller that joined this JVM's running flight. */
 	Settled coalesced() {
-		return new Settled(this.value, this.error, (this.error != null) ? this.outcome : Outcome.COALESCED, true,
-				Duration.ZERO);
+		Outcome shared = (this.error != null || this.outcome == Outcome.DEGRADED) ? this.outcome : Outcome.COALESCED;
+		return new Settled(this.value, this.error, shared, true, Duration.ZERO);
 	}
 
 }

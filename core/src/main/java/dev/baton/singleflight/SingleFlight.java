@@ -9,8 +9,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import dev.baton.redis.DeadlineTimer;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 import dev.baton.singleflight.ClusterFlights.Found;
@@ -43,9 +45,14 @@ import reactor.util.context.ContextView;
  * SingleFlight flights = SingleFlight.builder().redis(connectionFactory).build();
  * Product product = flights.execute("product:" + sku, FlightOptions.of(Product.class), () -> repository.load(sku));
  * }</pre>
- * Without {@link SingleFlightBuilder#redis} it works inside this JVM only (L1 and coalescing). Use one key
- * for one result type: a caller asking for another type does not get the L1 copy, and a
- * coalesced caller of another type gets a {@code ClassCastException}.
+ * Without {@link SingleFlightBuilder#redis} it works inside this JVM only (L1 and coalescing).
+ * Results are kept per flight name ({@link FlightOptions#name()}) and key, as {@code @Cacheable}
+ * keeps them per cache name: flights of different names never share a result. Within one name,
+ * use one key for one result type: a caller asking for another type does not get the L1 copy,
+ * and a coalesced caller of another type gets a {@code ClassCastException}. A loader runs at
+ * most {@code maxFlightTime}; past it the flight is abandoned (see
+ * {@link SingleFlightBuilder#maxFlightTime}). When Redis cannot be reached, a call fails or runs
+ * locally ({@link OnStoreFailure}), and the store timeout is paid once per outage.
  */
 public final class SingleFlight implements AutoCloseable {
 
@@ -75,9 +82,8 @@ public final class SingleFlight implements AutoCloseable {
 		this.observer = observer;
 		this.defaults = defaults;
 		this.ownHub = ownHub;
-		this.cluster = new ClusterFlights(store, observer, defaults.leaseTime(), defaults.storeTimeout(),
-				defaults.followersRetryOnError());
-		store.onForget(local::invalidate);
+		this.cluster = new ClusterFlights(store, observer, defaults);
+		store.onForget(this::forgotten);
 	}
 
 	/** A builder: in-JVM only until {@link SingleFlightBuilder#redis} is given. */
@@ -154,25 +160,61 @@ public final class SingleFlight implements AutoCloseable {
 	}
 
 	/**
-	 * Forgets the key's result: deletes it from Redis and tells every instance to drop its local
-	 * copy. A flight running now is not stopped; its result is stored when it ends.
+	 * Forgets the key's result in flights named {@link FlightOptions#DEFAULT_NAME} (those whose
+	 * options set no name): see {@link #forget(String, String)}.
 	 * @throws SingleFlightException when Redis failed
 	 */
 	public void forget(String key) {
-		FlightCall call = call(key, FlightOptions.of(Object.class));
-		this.local.invalidate(call.storeKey());
+		forget(key, FlightOptions.DEFAULT_NAME);
+	}
+
+	/**
+	 * Forgets the key's result in the flights of this name (results are kept per name and key;
+	 * a {@code @SingleFlight} method's name is its {@code name} attribute, else
+	 * {@code SimpleClassName.method}): deletes it from Redis and tells every instance to drop its
+	 * local copy. A flight of the key that started before is not stopped, but its result is not
+	 * stored or kept anywhere: only its own callers get it, and the next call runs the loader again.
+	 * @throws SingleFlightException when Redis failed
+	 */
+	public void forget(String key, String name) {
+		FlightCall call = call(key, FlightOptions.of(Object.class).named(name));
+		forgotten(call.storeKey());
 		this.cluster.forget(call).block();
 	}
 
 	/** How many callers joined the key's flight running in this JVM, its first aside (for tests and diagnostics). */
 	int joined(String key) {
-		Flight flight = this.flights.get(this.keyspace.key(FEATURE, key));
+		Flight flight = this.flights.get(storeKey(key, FlightOptions.DEFAULT_NAME));
 		return (flight != null) ? flight.joined.get() : 0;
 	}
 
 	/** Whether this JVM waits for another instance's leader of the key now (for tests and diagnostics). */
 	boolean isFollowing(String key) {
-		return this.cluster.isFollowing(this.keyspace.key(FEATURE, key));
+		return this.cluster.isFollowing(storeKey(key, FlightOptions.DEFAULT_NAME));
+	}
+
+	/** Flights running in this JVM and pending wake-ups from Redis (for tests and diagnostics). */
+	int[] pending() {
+		return new int[] { this.flights.size(), this.cluster.pendingSignals() };
+	}
+
+	/**
+	 * Where a flight's result is kept, in Redis and in this JVM: {@code <prefix>:singleflight:<name>:{<key>}},
+	 * scoped by name as {@code @Cacheable} is by cache name. The name's '%', '{' and '}' are
+	 * percent-encoded, so that the braces hold the user key alone (its Redis Cluster hash tag).
+	 */
+	String storeKey(String key, String name) {
+		String scope = name.replace("%", "%25").replace("{", "%7B").replace("}", "%7D");
+		return this.keyspace.key(FEATURE + ':' + scope, key);
+	}
+
+	/** The key was forgotten (here or on another instance): drop the local copy, and let no running flight keep one. */
+	private void forgotten(String storeKey) {
+		Flight running = this.flights.remove(storeKey);
+		if (running != null) {
+			running.forgotten = true;
+		}
+		this.local.invalidate(storeKey);
 	}
 
 	@Override
@@ -184,11 +226,12 @@ public final class SingleFlight implements AutoCloseable {
 
 	private FlightCall call(String key, FlightOptions<?> options) {
 		FlightDefaults d = this.defaults;
-		return new FlightCall(key, this.keyspace.key(FEATURE, key), options.name(), this.codec.type(options.type()),
+		return new FlightCall(key, storeKey(key, options.name()), options.name(), this.codec.type(options.type()),
 				or(options.ttl(), d.ttl()), or(options.localTtl(), d.localTtl()),
 				or(options.waitTimeout(), d.waitTimeout()),
 				(options.cacheNulls() != null) ? options.cacheNulls() : d.cacheNulls(),
-				or(options.errorTtl(), d.errorTtl()), System.nanoTime());
+				or(options.errorTtl(), d.errorTtl()), or(options.maxFlightTime(), d.maxFlightTime()),
+				(options.onStoreFailure() != null) ? options.onStoreFailure() : d.onStoreFailure(), System.nanoTime());
 	}
 
 	private Settled cached(FlightCall call) {
@@ -206,7 +249,7 @@ public final class SingleFlight implements AutoCloseable {
 			try {
 				Resolution resolution = this.cluster.contend(call).block();
 				settled = (resolution instanceof Found found) ? found.settled()
-						: runBlocking(call, (Lead) resolution, loader);
+						: runBlocking(call, flight, (Lead) resolution, loader);
 			}
 			catch (RuntimeException ex) {
 				settled = Settled.failure(Exceptions.unwrap(ex), true, Duration.ZERO);
@@ -215,8 +258,16 @@ public final class SingleFlight implements AutoCloseable {
 		return land(call, flight, settled);
 	}
 
-	private Settled runBlocking(FlightCall call, Lead lead, Callable<?> loader) {
+	private Settled runBlocking(FlightCall call, Flight flight, Lead lead, Callable<?> loader) {
 		this.observer.executed(call.name());
+		// The loader runs on the caller's thread and is not interrupted: past the maximum flight
+		// time its flight's other callers are answered, and what it returns later is discarded.
+		CompletableFuture<Void> deadline = DeadlineTimer.expire(new CompletableFuture<>(), call.maxFlightTime());
+		deadline.whenComplete((done, expired) -> {
+			if (expired != null && this.cluster.abandon(call, lead)) {
+				land(call, flight, Settled.failure(call.abandoned(), false, Duration.ZERO));
+			}
+		});
 		Object value = null;
 		Throwable error = null;
 		try {
@@ -224,6 +275,9 @@ public final class SingleFlight implements AutoCloseable {
 		}
 		catch (Throwable ex) {
 			error = ex;
+		}
+		finally {
+			deadline.complete(null);
 		}
 		return this.cluster.finish(call, lead, value, error).block();
 	}
@@ -242,18 +296,36 @@ public final class SingleFlight implements AutoCloseable {
 
 	private Mono<Settled> runReactive(FlightCall call, Lead lead, Supplier<? extends Mono<?>> loader) {
 		this.observer.executed(call.name());
-		return Mono.defer(loader)
-			.materialize()
-			.flatMap((signal) -> this.cluster.finish(call, lead, signal.get(), signal.getThrowable()));
+		// Past the maximum flight time the loader's subscription is cancelled (the deadline's timeout).
+		return DeadlineTimer.within(Mono.defer(loader).materialize(), call.maxFlightTime())
+			.flatMap((signal) -> this.cluster.finish(call, lead, signal.get(), signal.getThrowable()))
+			.onErrorResume(TimeoutException.class, (ex) -> {
+				this.cluster.abandon(call, lead);
+				return Mono.just(Settled.failure(call.abandoned(), false, Duration.ZERO));
+			});
 	}
 
-	/** Publishes a flight's outcome to this JVM: L1 first, so no caller misses both it and the flight. */
+	/**
+	 * Publishes a flight's outcome to this JVM, once (a flight abandoned at its maximum flight
+	 * time keeps that outcome): L1 first, so no caller misses both it and the flight.
+	 * @return the flight's outcome
+	 */
 	private Settled land(FlightCall call, Flight flight, Settled settled) {
-		if (!settled.localLifetime().isZero()) {
+		if (!flight.landed.compareAndSet(null, settled)) {
+			return flight.landed.get();
+		}
+		if (!settled.localLifetime().isZero() && !flight.forgotten) {
 			this.local.put(call.storeKey(),
 					new LocalCache.Entry(call.type(), settled.value(), settled.error(), settled.localLifetime()));
 		}
-		flight.result.complete(settled);
+		if (DeadlineTimer.isTimerThread()) {
+			// A deadline ended the flight: its callers' continuations (a Mono's subscribers, a
+			// future's dependents) must not run on the one timer thread every deadline needs.
+			Schedulers.boundedElastic().schedule(() -> flight.result.complete(settled));
+		}
+		else {
+			flight.result.complete(settled);
+		}
 		this.flights.remove(call.storeKey(), flight);
 		return settled;
 	}
@@ -308,6 +380,12 @@ public final class SingleFlight implements AutoCloseable {
 		final CompletableFuture<Settled> result = new CompletableFuture<>();
 
 		final AtomicInteger joined = new AtomicInteger();
+
+		/** The outcome, set once by whichever lands first: the loader's end or its maximum flight time. */
+		final AtomicReference<Settled> landed = new AtomicReference<>();
+
+		/** Set when the key was forgotten while this flight ran: its outcome is not kept in L1. */
+		volatile boolean forgotten;
 
 		Flight join() {
 			this.joined.incrementAndGet();

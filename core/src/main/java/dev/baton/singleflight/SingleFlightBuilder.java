@@ -50,6 +50,12 @@ public final class SingleFlightBuilder {
 
 	private long localMaxSize = 10_000;
 
+	private Duration maxFlightTime = Duration.ofMinutes(1);
+
+	private OnStoreFailure onStoreFailure = OnStoreFailure.FAIL;
+
+	private Duration storeRetryInterval = Duration.ofSeconds(1);
+
 	SingleFlightBuilder() {
 	}
 
@@ -140,6 +146,35 @@ public final class SingleFlightBuilder {
 		return this;
 	}
 
+	/**
+	 * Default longest run of a loader (1 min). Past it the flight is abandoned: its lease is no
+	 * longer renewed but dropped, every caller waiting for it gets a
+	 * {@link SingleFlightTimeoutException}, and the next caller on any instance runs the loader
+	 * again. A loader running on a caller's thread is not interrupted; what it returns later is
+	 * discarded.
+	 */
+	public SingleFlightBuilder maxFlightTime(Duration maxFlightTime) {
+		this.maxFlightTime = requirePositive("maxFlightTime", maxFlightTime);
+		return this;
+	}
+
+	/** Default reaction to Redis being unreachable: {@link OnStoreFailure#FAIL} (the default) or {@link OnStoreFailure#RUN_LOCALLY}. */
+	public SingleFlightBuilder onStoreFailure(OnStoreFailure onStoreFailure) {
+		Objects.requireNonNull(onStoreFailure, "onStoreFailure");
+		this.onStoreFailure = (onStoreFailure == OnStoreFailure.DEFAULT) ? OnStoreFailure.FAIL : onStoreFailure;
+		return this;
+	}
+
+	/**
+	 * After Redis failed, how long calls skip it (failing or running locally at once, see
+	 * {@link OnStoreFailure}) before one call tries it again (1 s): the store timeout is paid once
+	 * per outage, not by every caller.
+	 */
+	public SingleFlightBuilder storeRetryInterval(Duration storeRetryInterval) {
+		this.storeRetryInterval = requirePositive("storeRetryInterval", storeRetryInterval);
+		return this;
+	}
+
 	/** Most entries in this JVM's cache (10 000); 0 turns it off. Needs Caffeine when positive. */
 	public SingleFlightBuilder localMaxSize(long localMaxSize) {
 		if (localMaxSize < 0) {
@@ -156,7 +191,8 @@ public final class SingleFlightBuilder {
 	public SingleFlight build() {
 		ValueCodec codec = new ValueCodec((this.json != null) ? this.json : JsonCodec.standard());
 		FlightDefaults defaults = new FlightDefaults(this.ttl, this.localTtl, this.waitTimeout, this.cacheNulls,
-				this.errorTtl, this.leaseTime, this.storeTimeout, this.followersRetryOnError);
+				this.errorTtl, this.leaseTime, this.storeTimeout, this.followersRetryOnError, this.maxFlightTime,
+				this.onStoreFailure, this.storeRetryInterval);
 		if (this.connectionFactory == null) {
 			return new SingleFlight(this.keyspace, FlightStore.LOCAL, codec, localCache(), this.observer, defaults, null);
 		}

@@ -22,22 +22,32 @@ public class SingleFlightException extends KeyedException {
 
 	private final boolean loaderFailure;
 
+	private final boolean storeFailure;
+
 	public SingleFlightException(String message, String name, String key, Duration waited, @Nullable Throwable cause) {
-		this(message, name, key, waited, null, null, cause, false);
+		this(message, name, key, waited, null, null, cause, false, false);
 	}
 
 	SingleFlightException(String message, String name, String key, Duration waited, @Nullable String errorType,
-			@Nullable String errorMessage, @Nullable Throwable cause, boolean loaderFailure) {
+			@Nullable String errorMessage, @Nullable Throwable cause, boolean loaderFailure, boolean storeFailure) {
 		super(message, name, key, waited, cause);
 		this.errorType = errorType;
 		this.errorMessage = errorMessage;
 		this.loaderFailure = loaderFailure;
+		this.storeFailure = storeFailure;
+	}
+
+	/** Redis failed or did not answer in time ({@code cause}), or failed so recently that it was not asked. */
+	static SingleFlightException storeFailed(String name, String key, Duration waited, String what,
+			@Nullable Throwable cause) {
+		return new SingleFlightException("Flight " + name + " '" + key + "': Redis failed (" + what + ")", name, key,
+				waited, null, null, cause, false, true);
 	}
 
 	/** The loader, run in this JVM, threw the checked exception {@code cause}. */
 	static SingleFlightException loaderFailed(String name, String key, Duration waited, Throwable cause) {
 		return new SingleFlightException("Flight " + name + " '" + key + "' failed: " + cause, name, key, waited, null,
-				null, cause, true);
+				null, cause, true, false);
 	}
 
 	/** The leader on another instance failed with an exception of {@code errorType}. */
@@ -45,7 +55,7 @@ public class SingleFlightException extends KeyedException {
 			String errorMessage) {
 		return new SingleFlightException("Flight " + name + " '" + key + "' failed on its leader: " + errorType
 				+ (errorMessage.isEmpty() ? "" : ": " + errorMessage), name, key, waited, errorType, errorMessage, null,
-				false);
+				false, false);
 	}
 
 	/**
@@ -54,6 +64,14 @@ public class SingleFlightException extends KeyedException {
 	 */
 	public boolean isLoaderFailure() {
 		return this.loaderFailure;
+	}
+
+	/**
+	 * Whether Redis could not be reached: it failed, did not answer within the store timeout, or
+	 * had failed less than the store retry interval ago and was not asked.
+	 */
+	public boolean isStoreFailure() {
+		return this.storeFailure;
 	}
 
 	/** The class name of the leader's exception when the leader ran on another instance, else {@code null}. */

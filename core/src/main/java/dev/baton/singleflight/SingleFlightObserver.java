@@ -53,6 +53,12 @@ public interface SingleFlightObserver {
 		/** From a leader on another instance, after waiting for it. */
 		FOLLOWER,
 
+		/**
+		 * Redis could not be reached and the flight runs locally on store failure: from a loader run
+		 * in this JVM without Redis.
+		 */
+		DEGRADED,
+
 		/** The call failed: the loader's exception, the leader's, or Redis's. */
 		ERROR,
 

@@ -3,6 +3,7 @@
 --
 -- KEYS[1]  the outcome: a hash {owner, status, shared, value, type, message}
 -- KEYS[2]  the leader lease: a string holding the leader's owner token, expiring with the lease
+-- KEYS[3]  the key's generation: a counter that forget.lua increments (absent: never forgotten)
 -- ARGV[1]  the caller's owner token
 -- ARGV[2]  lease, ms
 -- ARGV[3]  the leader the caller waited for, or '': that leader's outcome is usable by the
@@ -10,7 +11,8 @@
 -- ARGV[4]  '1' to pass over the stored outcome (the caller could not read it), else '0'
 --
 -- Returns {1, ttl ms, owner, status, shared, value, type, message}  an outcome the caller may use
---         {2}                                    the caller now leads (holds the lease)
+--         {2, generation}                        the caller now leads (holds the lease); generation
+--                                                is KEYS[3]'s value ('' when absent), for complete.lua
 --         {0, lease ms left, leader}             another caller leads
 
 if ARGV[4] ~= '1' then
@@ -21,6 +23,6 @@ if ARGV[4] ~= '1' then
   end
 end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {2}
+  return {2, redis.call('GET', KEYS[3]) or ''}
 end
 return {0, redis.call('PTTL', KEYS[2]), redis.call('GET', KEYS[2]) or ''}

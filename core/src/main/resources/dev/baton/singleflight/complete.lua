@@ -3,6 +3,7 @@
 --
 -- KEYS[1]  the outcome hash {owner, status, shared, value, type, message}
 -- KEYS[2]  the leader lease
+-- KEYS[3]  the key's generation (see forget.lua)
 -- ARGV[1]  the leader's owner token
 -- ARGV[2]  status: 'value', 'null' or 'error'; '' stores nothing (the leader gave up)
 -- ARGV[3]  '1' when callers that did not wait for this leader may use the outcome, else '0'
@@ -12,15 +13,24 @@
 -- ARGV[7]  the error's message
 -- ARGV[8]  the channel on which the notification is published
 -- ARGV[9]  the largest value or message, in bytes, carried in the notification itself
+-- ARGV[10] the generation the leader's claim returned: when KEYS[3] holds another one, the key
+--          was forgotten since, and the outcome (older than the forget) is not stored
 --
 -- The notification is a JSON array: [KEYS[1]], or, when there is an outcome whose value or
 -- message fits ARGV[9], the outcome too, so that waiters need no further read:
 -- [KEYS[1], owner, status, shared, lifetime ms, error type, value or message].
 --
 -- Returns 1 when the caller still held the lease, 0 when it had lapsed (the outcome is stored
--- all the same: it is as fresh as any other leader's).
+-- all the same: it is as fresh as any other leader's), plus 2 when the outcome was not stored
+-- because the key was forgotten since the claim.
 
-if ARGV[2] ~= '' then
+local status = ARGV[2]
+local discarded = 0
+if status ~= '' and (redis.call('GET', KEYS[3]) or '') ~= ARGV[10] then
+  status = ''
+  discarded = 2
+end
+if status ~= '' then
   redis.call('DEL', KEYS[1])
   redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'status', ARGV[2], 'shared', ARGV[3], 'value', ARGV[5],
     'type', ARGV[6], 'message', ARGV[7])
@@ -33,8 +43,8 @@ if redis.call('GET', KEYS[2]) == ARGV[1] then
 end
 local notice = {KEYS[1]}
 local rest = ARGV[5] .. ARGV[7]
-if ARGV[2] ~= '' and #rest <= tonumber(ARGV[9]) then
+if status ~= '' and #rest <= tonumber(ARGV[9]) then
   notice = {KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6], rest}
 end
 redis.call('PUBLISH', ARGV[8], cjson.encode(notice))
-return held
+return held + discarded

@@ -163,6 +163,66 @@ class AiGatewayClientTests {
 	}
 
 	@Test
+	void aStreamIsBoundedByTheTotalTimeoutAndGivesItsSlotBack() {
+		try (FakeOpenAiServer server = FakeOpenAiServer.start()) {
+			Duration totalTimeout = Duration.ofMillis(800);
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			AiGatewayClient client = client(server).maxConcurrency(1)
+				.totalTimeout(totalTimeout)
+				.metrics(new MicrometerAiGatewayMetrics(meters))
+				.build();
+			long start = System.nanoTime();
+			assertThatExceptionOfType(AiGatewayException.class)
+				.isThrownBy(() -> client.stream(ChatRequest.of("__drip__")).blockLast(Duration.ofSeconds(30)))
+				.withMessageContaining("totalTimeout");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the drip alone would take 10 s")
+				.isGreaterThanOrEqualTo(totalTimeout)
+				.isLessThan(totalTimeout.plusSeconds(2));
+			assertThat(meters.get("baton.ai.requests").tag("outcome", "no_answer").timer().count()).isEqualTo(1);
+			// The only slot is free again.
+			assertThat(client.chat(ChatRequest.of("next")).block(Duration.ofSeconds(5)).content()).isEqualTo("echo: next");
+		}
+	}
+
+	@Test
+	void anIdempotencyKeyReusedForAnotherRequestFailsClearlyInsteadOfSharingTheFirstsCompletion() {
+		try (FakeOpenAiServer server = FakeOpenAiServer.start(0, Duration.ofSeconds(1),
+				RetryHint.RETRY_AFTER_SECONDS, 0, 1, Duration.ofMillis(300))) {
+			AiGatewayClient client = client(server).build();
+			Mono<ChatCompletion> first = client.chat(ChatRequest.of("refund order 42").withIdempotencyKey("op-1"))
+				.cache();
+			first.subscribe();
+			await().atMost(5, TimeUnit.SECONDS).until(() -> server.received() == 1);
+			assertThatExceptionOfType(IdempotencyKeyConflictException.class)
+				.isThrownBy(() -> client.chat(ChatRequest.of("cancel order 43").withIdempotencyKey("op-1"))
+					.block(Duration.ofSeconds(10)))
+				.withMessageContaining("op-1");
+			assertThat(first.block(Duration.ofSeconds(10)).content()).isEqualTo("echo: refund order 42");
+			assertThat(client.chat(ChatRequest.of("refund order 42").withIdempotencyKey("op-1"))
+				.block(Duration.ofSeconds(10))
+				.content()).isEqualTo("echo: refund order 42");
+		}
+	}
+
+	@Test
+	void aRetryAfterOfADayIsCappedAtTheMaxRetryPauseAndCounted() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		try (FakeOpenAiServer server = FakeOpenAiServer.start()) {
+			AiGatewayClient client = client(server).maxRetryPause(Duration.ofMillis(500))
+				.metrics(new MicrometerAiGatewayMetrics(meters))
+				.build();
+			long start = System.nanoTime();
+			assertThat(client.chat(ChatRequest.of("__retry_after_a_day__")).block(Duration.ofSeconds(10)).content())
+				.isEqualTo("echo: __retry_after_a_day__");
+			assertThat(client.chat(ChatRequest.of("another caller")).block(Duration.ofSeconds(10)).content())
+				.isEqualTo("echo: another caller");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+			assertThat(server.rateLimited()).isEqualTo(1);
+			assertThat(meters.get("baton.ai.retry_hints_capped").counter().count()).isEqualTo(1);
+		}
+	}
+
+	@Test
 	void rejectsBadRequestsBeforeAnyCall() {
 		try (FakeOpenAiServer server = FakeOpenAiServer.start()) {
 			AiGatewayClient client = client(server).build();

@@ -104,6 +104,37 @@ class ClusterLimitsTests {
 	}
 
 	@Test
+	void withRedisDownEachInstanceSpendsOnlyItsShareOfTheClusterBudget() {
+		try (RedisTestServer redis = RedisTestServers.start(); FakeOpenAiServer server = FakeOpenAiServer.start()) {
+			LettuceConnectionFactory factory = redis.newConnectionFactory();
+			this.factories.add(factory);
+			// A budget of 20 a second for the cluster; this instance's share without Redis is a tenth.
+			AiGatewayClient client = AiGatewayClient.builder()
+				.baseUrl(server.baseUrl())
+				.model(MODEL)
+				.requestsPerPeriod(20)
+				.rateLimitPeriod(Duration.ofSeconds(1))
+				.acquireTimeout(Duration.ofSeconds(30))
+				.redis(new ReactiveStringRedisTemplate(factory), this.keyspace, true)
+				.redisTimeout(Duration.ofMillis(300))
+				.clusterFallbackShare(0.1)
+				.build();
+			client.chatBlocking(ChatRequest.of("with redis"));
+			redis.stop();
+			long windowsBefore = server.arrivalsPerWindow().lastKey();
+			List<BatchResult> results = client
+				.chatAll(IntStream.range(0, 6).mapToObj((i) -> ChatRequest.of("r" + i)).toList(), 6)
+				.collectList()
+				.block(Duration.ofSeconds(30));
+			assertThat(results).hasSize(6).allMatch(BatchResult::isSuccess);
+			assertThat(server.arrivalsPerWindow().tailMap(windowsBefore + 1).values())
+				.as("2 a second (one more where a window's edge splits the spacing): the share, not the budget of 20")
+				.allMatch((count) -> count <= 3);
+			assertThat(server.arrivalsPerWindow().lastKey() - windowsBefore).isGreaterThanOrEqualTo(2);
+		}
+	}
+
+	@Test
 	void fallsBackToLocalLimitsWhenRedisIsDownAndSaysSo() {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		try (RedisTestServer redis = RedisTestServers.start(); FakeOpenAiServer server = FakeOpenAiServer.start()) {

@@ -78,6 +78,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
 	private final AtomicLong failed = new AtomicLong();
 
+	/** Requests whose last message is {@code __retry_after_a_day__}: the first is answered 429 with {@code Retry-After: 86400}. */
+	private final AtomicInteger dayHints = new AtomicInteger();
+
+	/** How long a stream whose last message is {@code __drip__} takes per chunk (of about a hundred). */
+	static final Duration DRIP = Duration.ofMillis(100);
+
 	private final DisposableServer server;
 
 	private FakeOpenAiServer(int limitPerWindow, Duration window, RetryHint hint, double failureRatio, long seed,
@@ -157,6 +163,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
 		if (last.equals("__garbage__")) {
 			return send(response, HttpResponseStatus.OK, "<html>gateway says hello</html>");
 		}
+		if (last.equals("__retry_after_a_day__") && this.dayHints.getAndIncrement() == 0) {
+			this.rateLimited.incrementAndGet();
+			response.header("Retry-After", "86400");
+			return send(response, HttpResponseStatus.TOO_MANY_REQUESTS, "{\"error\":{\"message\":\"come back tomorrow\"}}");
+		}
 		if (last.equals("__bad_request__")) {
 			return send(response, HttpResponseStatus.BAD_REQUEST, "{\"error\":{\"message\":\"bad request\"}}");
 		}
@@ -164,7 +175,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
 		String model = String.valueOf(request.get("model"));
 		Map<String, Object> usage = usage(body.length(), last.length());
 		if (Boolean.TRUE.equals(request.get("stream"))) {
-			return stream(response, model, "echo: " + last, usage);
+			return stream(response, model, "echo: " + last, usage, last.equals("__drip__") ? DRIP : Duration.ZERO);
 		}
 		Map<String, Object> completion = Map.of("id", "cmpl-" + this.received.get(), "object", "chat.completion",
 				"model", model, "choices", List.of(Map.of("index", 0, "message",
@@ -184,9 +195,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
 		return send(response, HttpResponseStatus.TOO_MANY_REQUESTS, "{\"error\":{\"message\":\"slow down\"}}");
 	}
 
-	private Mono<Void> stream(HttpServerResponse response, String model, String text, Map<String, Object> usage) {
+	private Mono<Void> stream(HttpServerResponse response, String model, String text, Map<String, Object> usage,
+			Duration pause) {
 		List<String> events = new ArrayList<>();
-		String[] words = text.split(" ");
+		String[] words = pause.isZero() ? text.split(" ") : ("drip " + "drop ".repeat(100)).split(" ");
 		for (int i = 0; i < words.length; i++) {
 			String piece = (i == 0) ? words[i] : " " + words[i];
 			events.add(write(Map.of("id", "stream", "model", model, "choices",
@@ -194,9 +206,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
 		}
 		events.add(write(Map.of("id", "stream", "model", model, "choices", List.of(), "usage", usage)));
 		events.add("[DONE]");
+		Flux<String> paced = pause.isZero() ? Flux.fromIterable(events) : Flux.fromIterable(events).delayElements(pause);
 		return response.status(HttpResponseStatus.OK)
 			.header("Content-Type", "text/event-stream")
-			.sendString(Flux.fromIterable(events).map((event) -> "data: " + event + "\n\n"))
+			.sendString(paced.map((event) -> "data: " + event + "\n\n"))
 			.then();
 	}
 

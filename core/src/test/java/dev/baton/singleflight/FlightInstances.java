@@ -58,8 +58,13 @@ final class FlightInstances implements AutoCloseable {
 		return this.keyspace.channel(SingleFlight.FEATURE, "done");
 	}
 
+	/** Where a flight named {@link FlightOptions#DEFAULT_NAME} keeps the key's result. */
 	String storeKey(String key) {
-		return this.keyspace.key(SingleFlight.FEATURE, key);
+		return storeKey(key, FlightOptions.DEFAULT_NAME);
+	}
+
+	String storeKey(String key, String name) {
+		return this.keyspace.key(SingleFlight.FEATURE + ":" + name, key);
 	}
 
 	StringRedisTemplate redis() {

@@ -283,6 +283,90 @@ class SingleFlightClusterTests {
 		assertThat(asyncThread).startsWith("boundedElastic");
 	}
 
+	@Test
+	void aHungLoaderIsAbandonedAtItsMaxFlightTimeAndTheKeyIsFreeOnEveryInstance() throws Exception {
+		Duration maxFlightTime = Duration.ofMillis(600);
+		SingleFlight hung = this.instances.start((b) -> b.maxFlightTime(maxFlightTime).leaseTime(Duration.ofSeconds(3)));
+		SingleFlight other = this.instances.start((b) -> b.waitTimeout(Duration.ofSeconds(20)));
+		CountDownLatch never = new CountDownLatch(1);
+		long start = System.nanoTime();
+		Future<String> leader = leading(hung, "hung", never, () -> "too late");
+		Future<String> joined = this.pool.submit(() -> hung.execute("hung", TEXT, () -> "not run"));
+		Future<String> followed = this.pool.submit(() -> other.execute("hung", TEXT, () -> "fresh"));
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> joined.get(10, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(SingleFlightTimeoutException.class,
+					(ex) -> assertThat(ex).hasMessageContaining("'hung'").hasMessageContaining("maxFlightTime"));
+		Duration answered = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(answered).isGreaterThanOrEqualTo(maxFlightTime).isLessThan(maxFlightTime.plusSeconds(2));
+		// The other instance's caller did not wait for the hung leader's lease: it led and ran its own loader.
+		assertThat(followed.get(10, TimeUnit.SECONDS)).isEqualTo("fresh");
+		assertThat(hung.execute("hung", TEXT, () -> "again")).isEqualTo("fresh");
+		never.countDown();
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> leader.get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(SingleFlightTimeoutException.class);
+		// What the hung loader returned in the end was not stored.
+		assertThat(other.execute("hung", TEXT, () -> "not run")).isEqualTo("fresh");
+	}
+
+	@Test
+	void aHungReactiveLoaderIsCancelledAtItsMaxFlightTime() {
+		SingleFlight flight = this.instances.start((b) -> b.maxFlightTime(Duration.ofMillis(300)));
+		AtomicInteger cancelled = new AtomicInteger();
+		assertThatExceptionOfType(SingleFlightTimeoutException.class)
+			.isThrownBy(() -> flight.executeReactive("hung-mono", TEXT,
+					() -> reactor.core.publisher.Mono.<String>never().doOnCancel(cancelled::incrementAndGet))
+				.block(Duration.ofSeconds(10)))
+			.withMessageContaining("'hung-mono'");
+		assertThat(cancelled).hasValue(1);
+		assertThat(this.instances.redis().hasKey(this.instances.storeKey("hung-mono") + ":lease")).isFalse();
+	}
+
+	@Test
+	void flightsOfDifferentNamesKeepTheirOwnResultsForOneKey() throws Exception {
+		SingleFlight first = this.instances.start((b) -> b);
+		SingleFlight second = this.instances.start((b) -> b);
+		FlightOptions<Product> products = FlightOptions.of(Product.class).named("Catalog.product");
+		FlightOptions<String> labels = TEXT.named("Labels.label");
+		assertThat(first.execute("sku-1", products, () -> new Product("sku-1", "Lamp", 31)))
+			.isEqualTo(new Product("sku-1", "Lamp", 31));
+		assertThat(second.execute("sku-1", labels, () -> "a lamp")).isEqualTo("a lamp");
+		assertThat(second.execute("sku-1", products, () -> null)).isEqualTo(new Product("sku-1", "Lamp", 31));
+		// Shared across methods only when asked: the same explicit name.
+		assertThat(first.execute("sku-1", TEXT.named("Labels.label"), () -> "not run")).isEqualTo("a lamp");
+		assertThat(this.instances.redis().hasKey(this.instances.storeKey("sku-1", "Catalog.product"))).isTrue();
+		assertThat(this.instances.redis().hasKey(this.instances.storeKey("sku-1", "Labels.label"))).isTrue();
+		second.forget("sku-1", "Labels.label");
+		assertThat(second.execute("sku-1", labels, () -> "relabelled")).isEqualTo("relabelled");
+		assertThat(second.execute("sku-1", products, () -> null)).isEqualTo(new Product("sku-1", "Lamp", 31));
+	}
+
+	@Test
+	void aForgetWinsOverAFlightThatStartedBeforeIt() throws Exception {
+		SingleFlight loading = this.instances.start((b) -> b.localTtl(Duration.ofMinutes(1)));
+		SingleFlight writer = this.instances.start((b) -> b.localTtl(Duration.ofMinutes(1)));
+		CountDownLatch release = new CountDownLatch(1);
+		Future<String> stale = leading(loading, "price", release, () -> "old price");
+		// A write lands and the writer forgets the key while the old load still runs.
+		writer.forget("price");
+		release.countDown();
+		assertThat(stale.get(10, TimeUnit.SECONDS)).as("the old load's own caller").isEqualTo("old price");
+		assertThat(this.instances.redis().hasKey(this.instances.storeKey("price"))).isFalse();
+		assertThat(writer.execute("price", TEXT, () -> "new price")).isEqualTo("new price");
+		assertThat(loading.execute("price", TEXT, () -> "not run")).isEqualTo("new price");
+	}
+
+	@Test
+	void aLocalForgetWinsOverAFlightOfItsOwnJvm() throws Exception {
+		SingleFlight flight = this.instances.start((b) -> b.localTtl(Duration.ofMinutes(1)));
+		CountDownLatch release = new CountDownLatch(1);
+		Future<String> stale = leading(flight, "stock", release, () -> "old stock");
+		flight.forget("stock");
+		release.countDown();
+		assertThat(stale.get(10, TimeUnit.SECONDS)).isEqualTo("old stock");
+		assertThat(flight.execute("stock", TEXT, () -> "new stock")).isEqualTo("new stock");
+	}
+
 	/** The leader fails with IllegalStateException("boom") while the follower waits; returns the follower's call. */
 	private Future<String> failWhileFollowing(SingleFlight leader, SingleFlight follower, String key) throws Exception {
 		CountDownLatch release = new CountDownLatch(1);

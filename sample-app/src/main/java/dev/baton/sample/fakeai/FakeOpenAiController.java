@@ -23,7 +23,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /fake-ai/v1/chat/completions}, answering like OpenAI after
  * {@code sample.fake-ai.latency}: over its own rate limit a 429 with {@code Retry-After} until
- * the next window, and a share of the other requests a 429 anyway.
+ * the next window, and a share of the other requests a 429 anyway. A request it cannot take
+ * (no or malformed {@code messages}, a {@code max_tokens} that is not a positive integer) is
+ * answered 400 at once, as OpenAI does.
  */
 @RestController
 @Profile("fake-ai")
@@ -52,7 +54,10 @@ final class FakeOpenAiController {
 
 	@PostMapping("/fake-ai/v1/chat/completions")
 	Mono<ResponseEntity<Map<String, Object>>> complete(@RequestBody Map<String, Object> request) {
-		ResponseEntity<Map<String, Object>> answer;
+		ResponseEntity<Map<String, Object>> answer = invalid(request);
+		if (answer != null) {
+			return Mono.just(answer);
+		}
 		if (!this.limit.acquirePermission()) {
 			this.ledger.rateLimited();
 			answer = tooManyRequests(seconds(this.limit.getDetailedMetrics().getNanosToWait()));
@@ -69,8 +74,9 @@ final class FakeOpenAiController {
 
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> completion(Map<String, Object> request) {
-		List<Map<String, Object>> messages = (List<Map<String, Object>>) request.getOrDefault("messages", List.of());
-		int maxTokens = (request.get("max_tokens") instanceof Number number) ? number.intValue() : 256;
+		List<Map<String, Object>> messages = (List<Map<String, Object>>) request.get("messages");
+		int maxTokens = (request.get("max_tokens") instanceof Number number) ? (int) Math.min(number.longValue(), 100_000)
+				: 256;
 		FakeReply reply = FakeReply.to(messages, maxTokens);
 		this.ledger.billed(reply.promptTokens(), reply.completionTokens());
 		return Map.of("id", "chatcmpl-fake-" + this.ids.incrementAndGet(), "object", "chat.completion", "created",
@@ -79,6 +85,30 @@ final class FakeOpenAiController {
 						"finish_reason", "stop")),
 				"usage", Map.of("prompt_tokens", reply.promptTokens(), "completion_tokens", reply.completionTokens(),
 						"total_tokens", reply.promptTokens() + reply.completionTokens()));
+	}
+
+	/** OpenAI's 400 for a request it cannot take, or {@code null} when the request is fine. */
+	private static ResponseEntity<Map<String, Object>> invalid(Map<String, Object> request) {
+		Object maxTokens = request.get("max_tokens");
+		if (maxTokens != null && !(maxTokens instanceof Integer || maxTokens instanceof Long)
+				|| maxTokens instanceof Number number && number.longValue() < 1) {
+			return badRequest("max_tokens", "max_tokens must be a positive integer, got " + maxTokens);
+		}
+		if (!(request.get("messages") instanceof List<?> messages) || messages.isEmpty()) {
+			return badRequest("messages", "messages must be a non-empty array of {role, content} objects");
+		}
+		for (Object message : messages) {
+			if (!(message instanceof Map<?, ?> fields) || !(fields.get("role") instanceof String)
+					|| !(fields.get("content") instanceof String)) {
+				return badRequest("messages", "every message must be an object with a string role and content");
+			}
+		}
+		return null;
+	}
+
+	private static ResponseEntity<Map<String, Object>> badRequest(String param, String message) {
+		return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+			.body(Map.of("error", Map.of("message", message, "type", "invalid_request_error", "param", param)));
 	}
 
 	private static ResponseEntity<Map<String, Object>> tooManyRequests(String retryAfter) {

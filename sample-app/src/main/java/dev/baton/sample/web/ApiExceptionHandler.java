@@ -21,6 +21,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
  * Turns every failure into {@link ApiError} JSON with a fitting status: never a stack trace,
@@ -75,7 +76,23 @@ class ApiExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
+				return answer(HttpStatus.PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", tooLarge.getMessage());
+			}
+		}
 		return answer(HttpStatus.BAD_REQUEST, "BAD_REQUEST", unreadableMessage(ex));
+	}
+
+	/** A path or query parameter that does not convert, e.g. {@code limit=abc}: the client's mistake. */
+	@ExceptionHandler
+	ResponseEntity<ApiError> mistypedParameter(MethodArgumentTypeMismatchException ex) {
+		Class<?> type = ex.getRequiredType();
+		boolean number = type != null && (Number.class.isAssignableFrom(type)
+				|| (type.isPrimitive() && type != boolean.class && type != char.class));
+		return answer(HttpStatus.BAD_REQUEST, "BAD_REQUEST",
+				ex.getName() + " must be " + (number ? "a number" : "of type " + ((type != null) ? type.getSimpleName()
+						: "another type")));
 	}
 
 	/**

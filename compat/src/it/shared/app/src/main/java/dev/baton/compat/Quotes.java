@@ -29,7 +29,7 @@ public class Quotes {
 	 * The quote of a SKU, made by at most one caller per key while it is stored; that caller
 	 * waits at the gate while {@link #closeGate()} holds it.
 	 */
-	@SingleFlight(key = "'quote:' + #sku", ttl = "5m", localTtl = "0s", waitTimeout = "30s")
+	@SingleFlight(name = "quote", key = "'quote:' + #sku", ttl = "5m", localTtl = "0s", waitTimeout = "30s")
 	public Quote quote(String sku) throws InterruptedException {
 		this.loads.incrementAndGet();
 		this.loading.countDown();

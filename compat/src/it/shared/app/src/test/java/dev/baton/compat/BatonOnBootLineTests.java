@@ -203,7 +203,7 @@ class BatonOnBootLineTests {
 		assertThat(stored).isEqualTo(loaded).isNotSameAs(loaded);
 		assertThat(stored.price()).hasToString("19.90");
 		assertThat(stored.loadedBy()).isEqualTo("Spring Boot " + BOOT_VERSION);
-		String raw = (String) this.redis.opsForHash().get("compat:singleflight:{quote:" + sku + "}", "value");
+		String raw = (String) this.redis.opsForHash().get("compat:singleflight:quote:{quote:" + sku + "}", "value");
 		assertThat(raw).contains("\"pricedAt\":\"" + loaded.pricedAt() + "\"")
 			.contains("\"price\":19.90")
 			.contains("\"seller\":{\"name\":\"Baton & Sons\",\"rating\":5}")
