@@ -1,7 +1,11 @@
 package dev.baton.lock;
 
 import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+
+import org.springframework.lang.Nullable;
 
 /**
  * Everything this JVM knows about one key while someone here holds or waits for it: the local
@@ -17,6 +21,29 @@ final class KeyState {
 	record Waiter(Object owner, CompletableFuture<Void> granted) {
 	}
 
+	/**
+	 * What {@link #enter} answers an owner re-entering a hold whose lease ended or was lost:
+	 * it must {@link #endHold end} that hold and enter anew. Never completed.
+	 */
+	static final CompletableFuture<Void> ENDED = new CompletableFuture<>();
+
+	/** What one release of a hold left: see {@link #decrement}. */
+	enum Release {
+
+		/** The owner holds on (it had re-entered). */
+		HELD,
+
+		/** It was the owner's last hold: the lease is to be handed off or released. */
+		LAST,
+
+		/** A hold that had ended with its lease; the owner has more of them. */
+		ENDED_HELD,
+
+		/** The owner's last hold that had ended with its lease: nothing to release, it was lost. */
+		ENDED_LAST
+
+	}
+
 	final String key;
 
 	/** Owners holding or waiting. Guarded by the registry's map. */
@@ -30,8 +57,23 @@ final class KeyState {
 
 	private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
+	/**
+	 * Holds that ended with their lease while their owners still held them, by owner: how many
+	 * times each owner has yet to release. Created on the first; {@code null} until then.
+	 */
+	@Nullable
+	private Map<Object, Integer> ended;
+
 	/** The store hold shared by successive local owners; {@code null} when this JVM holds none. */
 	volatile Lease lease;
+
+	/**
+	 * Set when a hold ended with its lease, and taken by the next owner that asks the store: it
+	 * asks through the store's queue, never its fast path, since the store may have let the
+	 * lease run out before this JVM ended it (a late timer), which would let it in ahead of the
+	 * waiters of other instances.
+	 */
+	private volatile boolean leaseRanOut;
 
 	/** Completed when the store says the lock may be free; replaced before each store attempt. */
 	private volatile CompletableFuture<Void> released = new CompletableFuture<>();
@@ -42,11 +84,17 @@ final class KeyState {
 
 	/**
 	 * Enters the local queue.
-	 * @return {@code null} when {@code owner} re-entered; a completed future when it became the
-	 * local owner at once; otherwise a future completed when it does
+	 * @return {@code null} when {@code owner} re-entered; {@link #ENDED} when it holds already
+	 * but its lease ended or was lost (it must not re-enter that hold: two instances would
+	 * believe they hold the lock); a completed future when it became the local owner at once;
+	 * otherwise a future completed when it does
 	 */
 	synchronized CompletableFuture<Void> enter(Object owner) {
 		if (this.owner == owner) {
+			Lease held = this.lease;
+			if (held == null || !held.isValid()) {
+				return ENDED;
+			}
 			this.count++;
 			return null;
 		}
@@ -72,12 +120,63 @@ final class KeyState {
 		return this.owner == owner;
 	}
 
-	/** One hold fewer; {@code true} when it was the owner's last. */
-	synchronized boolean decrement(Object owner) {
-		if (this.owner != owner) {
+	/** Whether {@code owner} has a hold to release: a live one, or one that ended with its lease. */
+	synchronized boolean holds(Object owner) {
+		return this.owner == owner || (this.ended != null && this.ended.containsKey(owner));
+	}
+
+	/**
+	 * One hold of {@code owner} fewer: its live hold first, then those that ended with their
+	 * lease (holds are released in the reverse order of taking, and an ended hold is older than
+	 * the one its owner took anew).
+	 * @throws IllegalMonitorStateException if {@code owner} has no hold
+	 */
+	synchronized Release decrement(Object owner) {
+		if (this.owner == owner && this.count > 0) {
+			return (--this.count == 0) ? Release.LAST : Release.HELD;
+		}
+		Integer left = (this.ended != null) ? this.ended.get(owner) : null;
+		if (left == null) {
 			throw new IllegalMonitorStateException("Lock '" + this.key + "' is not held by " + describe(owner));
 		}
-		return --this.count == 0;
+		if (left > 1) {
+			this.ended.put(owner, left - 1);
+			return Release.ENDED_HELD;
+		}
+		this.ended.remove(owner);
+		return Release.ENDED_LAST;
+	}
+
+	/**
+	 * Ends the local owner's hold because its lease {@code lease} is over: the owner keeps an
+	 * ended hold to release (as lost), the lease is detached, and the next waiter becomes the
+	 * local owner, after {@code beforeGrant} ran (outside the monitor). Nothing happens when the
+	 * hold was released meanwhile, or when it holds another lease.
+	 * @param owner the owner whose hold it must be, or {@code null} for the current one
+	 * @return whether a hold ended
+	 */
+	boolean endHold(@Nullable Object owner, @Nullable Lease lease, Runnable beforeGrant) {
+		Waiter next;
+		synchronized (this) {
+			if (this.owner == null || this.count == 0 || this.lease != lease
+					|| (owner != null && this.owner != owner)) {
+				return false;
+			}
+			if (this.ended == null) {
+				this.ended = new IdentityHashMap<>(4);
+			}
+			this.ended.merge(this.owner, this.count, Integer::sum);
+			this.lease = null;
+			this.leaseRanOut = true;
+			next = this.waiters.poll();
+			this.owner = (next != null) ? next.owner() : null;
+			this.count = (next != null) ? 1 : 0;
+		}
+		beforeGrant.run();
+		if (next != null) {
+			next.granted().complete(null);
+		}
+		return true;
 	}
 
 	synchronized boolean hasWaiters() {
@@ -103,6 +202,15 @@ final class KeyState {
 		if (next != null) {
 			next.granted().complete(null);
 		}
+	}
+
+	/** Whether the store must be asked through its queue (a lease ran out here); asks once. */
+	boolean takeQueuedAsk() {
+		if (!this.leaseRanOut) {
+			return false;
+		}
+		this.leaseRanOut = false;
+		return true;
 	}
 
 	/** A fresh wake-up signal, armed before asking the store so that no release is missed. */

@@ -29,6 +29,12 @@ final class Lease {
 	/** Until when (System.nanoTime) the store is known to keep the hold. */
 	volatile long validUntilNanos;
 
+	/**
+	 * When (System.nanoTime) the store last confirmed the hold: the latest grant or renewal was
+	 * asked for then.
+	 */
+	volatile long confirmedNanos;
+
 	volatile boolean lost;
 
 	volatile Disposable renewal;
@@ -38,6 +44,7 @@ final class Lease {
 		this.fixed = fixed;
 		this.renewalLease = renewalLease;
 		this.token = token;
+		this.confirmedNanos = startNanos;
 		this.validUntilNanos = startNanos + current().toNanos();
 	}
 
@@ -49,7 +56,17 @@ final class Lease {
 		return !this.lost && System.nanoTime() - this.validUntilNanos < 0;
 	}
 
+	/**
+	 * Whether the store's last word on the hold is older than {@code maxAgeNanos}: a local
+	 * hand-off then asks it again, since the store may have lost the key meanwhile (a restart
+	 * without persistence, a failover, a flush) while the local clock still says valid.
+	 */
+	boolean unconfirmedFor(long maxAgeNanos) {
+		return System.nanoTime() - this.confirmedNanos > maxAgeNanos;
+	}
+
 	void renewed(long startNanos) {
+		this.confirmedNanos = startNanos;
 		this.validUntilNanos = startNanos + current().toNanos();
 	}
 
