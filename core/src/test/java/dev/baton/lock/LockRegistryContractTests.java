@@ -210,6 +210,8 @@ abstract class LockRegistryContractTests {
 		LoggerFactory.getLogger(LockRegistryContractTests.class)
 			.info("{}: turns of {} ms leases, granted {} ms apart", getClass().getSimpleName(), LEASE.toMillis(), turns);
 		assertThat(turns).as("a turn lasts until the lease ends, not less").allMatch((turn) -> turn > LEASE.toMillis() - 100);
+		// Not until a waiter's queue entry lapses (2 s): the lease's end wakes the next one.
+		assertThat(turns).as("the next turn starts as the lease ends").allMatch((turn) -> turn < LEASE.toMillis() + 1000);
 		for (CompletableFuture<Object> outcome : outcomes.subList(0, waiters - 1)) {
 			assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(LockLostException.class);
 		}
