@@ -103,7 +103,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		KeyState state = join(key);
 		CompletableFuture<Void> entered = state.enter(owner);
 		while (entered == KeyState.ENDED) {
-			endHold(state, owner, state.lease);
+			endHold(state, owner, state.lease());
 			entered = state.enter(owner);
 		}
 		if (entered == null) {
@@ -156,9 +156,9 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 */
 	@Nullable
 	Lease takeOver(KeyState state) {
-		Lease current = state.lease;
+		Lease current = state.lease();
 		if (current != null && current.isValid()) {
-			state.ownerToken(current.token);
+			state.ownerToken(current.token());
 			return current;
 		}
 		if (current != null) {
@@ -183,7 +183,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 */
 	void hold(KeyState state, String storeOwner, @Nullable Duration lease, long token, long askedAt) {
 		Lease taken = new Lease(storeOwner, lease, this.options.leaseTime(), token, askedAt);
-		state.lease = taken;
+		state.install(taken);
 		state.ownerToken(token);
 		if (lease == null) {
 			startWatchdog(state.key, taken);
@@ -199,9 +199,9 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 * The wheel's thread only hands the work on: granting may run a waiter's continuation.
 	 */
 	private void endAtExpiry(KeyState state, Lease lease) {
-		Duration left = Duration.ofNanos(Math.max(lease.validUntilNanos - System.nanoTime(), 0));
-		lease.renewal = DeadlineTimer.after(left,
-				() -> Schedulers.parallel().schedule(() -> endHold(state, null, lease)));
+		Duration left = Duration.ofNanos(Math.max(lease.validUntilNanos() - System.nanoTime(), 0));
+		lease.watch(DeadlineTimer.after(left,
+				() -> Schedulers.parallel().schedule(() -> endHold(state, null, lease))));
 	}
 
 	/**
@@ -247,9 +247,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 						return true;
 					}
 					markLost(state.key, lease);
-					if (state.lease == lease) {
-						state.lease = null;
-					}
+					state.detach(lease);
 					return false;
 				});
 		});
@@ -388,16 +386,15 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 				break;
 		}
 		this.active.decrementAndGet();
-		Lease lease = state.lease;
+		Lease lease = state.lease();
 		boolean handoff = lease != null && lease.isValid() && lease.fixed == null && state.hasWaiters()
-				&& lease.handoffs < this.options.handoffBudget();
+				&& lease.handoffs() < this.options.handoffBudget();
 		if (handoff) {
-			lease.handoffs++;
-			lease.token++;
+			lease.handOff();
 			exitAndLeave(state);
 			return null;
 		}
-		state.lease = null;
+		state.detach(lease);
 		if (lease == null) {
 			exitAndLeave(state);
 			return null;
@@ -439,11 +436,10 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 */
 	@Nullable
 	LockLostException checkLost(String key, Lease lease, boolean released) {
-		if (released && !lease.lost) {
+		if (released && !lease.isLost()) {
 			return null;
 		}
-		if (!lease.lost) {
-			lease.lost = true;
+		if (lease.markLost()) {
 			this.losses.increment();
 		}
 		LockLostException ex = new LockLostException(key, Duration.ZERO);
@@ -458,7 +454,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		// Not Duration.dividedBy: it divides through BigDecimal, a measurable cost on every lock.
 		Duration period = Duration.ofNanos(lease.renewalLease.toNanos() / 3);
 		Duration timeout = min(period, this.options.storeTimeout());
-		lease.renewal = DeadlineTimer.every(period, () -> {
+		lease.watch(DeadlineTimer.every(period, () -> {
 			long start = System.nanoTime();
 			return DeadlineTimer.within(this.store.renew(key, lease.storeOwner, lease.renewalLease), timeout)
 				.doOnNext((renewed) -> renewalResult(key, lease, renewed, start))
@@ -466,7 +462,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 					renewalFailed(key, lease, ex);
 					return Mono.empty();
 				});
-		});
+		}));
 	}
 
 	private void renewalResult(String key, Lease lease, boolean renewed, long start) {
@@ -488,8 +484,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	}
 
 	private void markLost(String key, Lease lease) {
-		if (!lease.lost) {
-			lease.lost = true;
+		if (lease.markLost()) {
 			this.losses.increment();
 			logger.warn("Lock lost: its lease expired or was taken over before release");
 		}
@@ -499,9 +494,9 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	/** A receiver asked for a fixed lease on a handed-off watchdog lease: stop renewing and move its expiry. */
 	Mono<Void> refix(KeyState state, Lease current, Duration lease) {
 		current.stopRenewal();
-		Lease fixed = new Lease(current.storeOwner, lease, current.renewalLease, current.token, System.nanoTime());
-		fixed.handoffs = current.handoffs;
-		state.lease = fixed;
+		Lease fixed = new Lease(current.storeOwner, lease, current.renewalLease, current.token(), current.handoffs(),
+				System.nanoTime());
+		state.install(fixed);
 		endAtExpiry(state, fixed);
 		return DeadlineTimer.within(this.store.renew(state.key, current.storeOwner, lease), this.options.storeTimeout())
 			.onErrorMap((ex) -> !(ex instanceof LockException),
@@ -512,7 +507,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	}
 
 	private void discard(KeyState state, Lease stale) {
-		state.lease = null;
+		state.detach(stale);
 		stale.stopRenewal();
 		this.store.release(state.key, stale.storeOwner)
 			.subscribe(null, (ex) -> logger.debug("Could not release a stale lease", ex));
@@ -542,7 +537,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	KeyState join(String key) {
 		return this.states.compute(key, (k, state) -> {
 			KeyState joined = (state != null) ? state : new KeyState(k);
-			joined.users++;
+			joined.join();
 			return joined;
 		});
 	}
@@ -550,14 +545,14 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	void leave(KeyState state) {
 		boolean[] removed = new boolean[1];
 		this.states.computeIfPresent(state.key, (k, current) -> {
-			if (current != state || --current.users > 0) {
+			if (current != state || !current.leave()) {
 				return current;
 			}
 			removed[0] = true;
 			return null;
 		});
 		if (removed[0]) {
-			Lease orphan = state.lease;
+			Lease orphan = state.lease();
 			if (orphan != null) {
 				discard(state, orphan);
 			}

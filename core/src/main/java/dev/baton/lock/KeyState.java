@@ -13,7 +13,8 @@ import org.springframework.lang.Nullable;
  * local owners share. Only the local owner talks to the store, so waiters in one JVM cost the
  * store one client, not one each.
  * <p>
- * Guarded by its own monitor; nothing waits while holding it.
+ * Guarded by its own monitor (nothing waits while holding it), but for what each field says;
+ * only this class writes its fields.
  */
 final class KeyState {
 
@@ -46,15 +47,20 @@ final class KeyState {
 
 	final String key;
 
-	/** Owners holding or waiting. Guarded by the registry's map. */
-	int users;
+	/** Owners holding or waiting. */
+	@GuardedBy("the registry's map (its compute for this key)")
+	private int users;
 
+	@GuardedBy("this")
 	private Object owner;
 
+	@GuardedBy("this")
 	private int count;
 
+	@GuardedBy("this")
 	private long ownerToken;
 
+	@GuardedBy("this")
 	private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
 	/**
@@ -62,10 +68,12 @@ final class KeyState {
 	 * times each owner has yet to release. Created on the first; {@code null} until then.
 	 */
 	@Nullable
+	@GuardedBy("this")
 	private Map<Object, Integer> ended;
 
 	/** The store hold shared by successive local owners; {@code null} when this JVM holds none. */
-	volatile Lease lease;
+	@GuardedBy("local owner; detached by endHold under this, which compares it first")
+	private volatile Lease lease;
 
 	/**
 	 * Set when a hold ended with its lease, and taken by the next owner that asks the store: it
@@ -73,13 +81,43 @@ final class KeyState {
 	 * lease run out before this JVM ended it (a late timer), which would let it in ahead of the
 	 * waiters of other instances.
 	 */
+	@GuardedBy("volatile; set under this by endHold, taken by the local owner")
 	private volatile boolean leaseRanOut;
 
 	/** Completed when the store says the lock may be free; replaced before each store attempt. */
+	@GuardedBy("volatile; replaced by the local owner, completed by the release listener")
 	private volatile CompletableFuture<Void> released = new CompletableFuture<>();
 
 	KeyState(String key) {
 		this.key = key;
+	}
+
+	/** One more owner holds or waits; called in the registry's map compute for this key. */
+	void join() {
+		this.users++;
+	}
+
+	/** One owner fewer; called in the registry's map compute: {@code true} when none is left. */
+	boolean leave() {
+		return --this.users == 0;
+	}
+
+	/** The store hold this JVM has for the key, or {@code null}. */
+	@Nullable
+	Lease lease() {
+		return this.lease;
+	}
+
+	/** The local owner's store hold from now on (a grant, or a fixed lease replacing a handed-off one). */
+	void install(Lease lease) {
+		this.lease = lease;
+	}
+
+	/** The local owner lets go of {@code expected} (released, stale or lost), unless another lease replaced it. */
+	void detach(Lease expected) {
+		if (this.lease == expected) {
+			this.lease = null;
+		}
 	}
 
 	/**

@@ -1,14 +1,22 @@
 package dev.baton.lock;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import reactor.core.Disposable;
 
 /**
  * This JVM's hold on one lock in the store. It outlives a single holder when the lock is handed
  * to a local waiter, which is why the store owner is per hold, not per thread.
+ * <p>
+ * Only this class writes its fields: the local owner hands it on ({@link #handOff()}), the
+ * renewal or a confirmation extends it ({@link #renewed}), whoever finds it gone marks it lost
+ * ({@link #markLost()}, once).
  */
 final class Lease {
+
+	private static final AtomicIntegerFieldUpdater<Lease> LOST = AtomicIntegerFieldUpdater.newUpdater(Lease.class,
+			"lost");
 
 	final String storeOwner;
 
@@ -21,29 +29,43 @@ final class Lease {
 	 * The last fencing token handed out under this hold; raised on every local hand-off, within
 	 * the tokens the store reserved for them.
 	 */
-	volatile long token;
+	@GuardedBy("local owner")
+	private volatile long token;
 
 	/** Local hand-offs since the hold was taken from the store. */
-	int handoffs;
+	@GuardedBy("local owner")
+	private int handoffs;
 
 	/** Until when (System.nanoTime) the store is known to keep the hold. */
-	volatile long validUntilNanos;
+	@GuardedBy("volatile; written by the renewal or the local owner's confirmation, never at once")
+	private volatile long validUntilNanos;
 
 	/**
 	 * When (System.nanoTime) the store last confirmed the hold: the latest grant or renewal was
 	 * asked for then.
 	 */
-	volatile long confirmedNanos;
+	@GuardedBy("volatile; written with validUntilNanos")
+	private volatile long confirmedNanos;
 
-	volatile boolean lost;
+	/** 1 once lost; set by compare-and-set, so that a loss is counted once. */
+	@GuardedBy("LOST (compare-and-set)")
+	private volatile int lost;
 
-	volatile Disposable renewal;
+	/** The watchdog's renewal, or the timer that ends a fixed lease. */
+	@GuardedBy("volatile; set once, by the registry right after creating the lease")
+	private volatile Disposable renewal;
 
 	Lease(String storeOwner, Duration fixed, Duration renewalLease, long token, long startNanos) {
+		this(storeOwner, fixed, renewalLease, token, 0, startNanos);
+	}
+
+	/** A lease that goes on from {@code handoffs} hand-offs already made (a fixed lease replacing a handed-off one). */
+	Lease(String storeOwner, Duration fixed, Duration renewalLease, long token, int handoffs, long startNanos) {
 		this.storeOwner = storeOwner;
 		this.fixed = fixed;
 		this.renewalLease = renewalLease;
 		this.token = token;
+		this.handoffs = handoffs;
 		this.confirmedNanos = startNanos;
 		this.validUntilNanos = startNanos + current().toNanos();
 	}
@@ -52,8 +74,36 @@ final class Lease {
 		return (this.fixed != null) ? this.fixed : this.renewalLease;
 	}
 
+	long token() {
+		return this.token;
+	}
+
+	int handoffs() {
+		return this.handoffs;
+	}
+
+	long validUntilNanos() {
+		return this.validUntilNanos;
+	}
+
+	boolean isLost() {
+		return this.lost != 0;
+	}
+
 	boolean isValid() {
-		return !this.lost && System.nanoTime() - this.validUntilNanos < 0;
+		return this.lost == 0 && System.nanoTime() - this.validUntilNanos < 0;
+	}
+
+	/**
+	 * Passes the hold to the next local owner: one hand-off more, and the next of the tokens the
+	 * store reserved. Called by the local owner only.
+	 * @return the new owner's fencing token
+	 */
+	long handOff() {
+		this.handoffs++;
+		long next = this.token + 1;
+		this.token = next;
+		return next;
 	}
 
 	/**
@@ -68,6 +118,16 @@ final class Lease {
 	void renewed(long startNanos) {
 		this.confirmedNanos = startNanos;
 		this.validUntilNanos = startNanos + current().toNanos();
+	}
+
+	/** Marks the hold lost: {@code true} the first time only, so that it is counted once. */
+	boolean markLost() {
+		return LOST.compareAndSet(this, 0, 1);
+	}
+
+	/** Ties the renewal (or the fixed lease's end timer) to this lease, to stop with it. */
+	void watch(Disposable renewal) {
+		this.renewal = renewal;
 	}
 
 	void stopRenewal() {

@@ -109,7 +109,7 @@ final class ThreadLock implements DistributedLock {
 		CompletableFuture<Void> granted = state.enter(thread);
 		while (granted == KeyState.ENDED) {
 			// Re-entering a hold whose lease ended: that hold is lost; this is a new acquisition.
-			this.registry.endHold(state, thread, state.lease);
+			this.registry.endHold(state, thread, state.lease());
 			granted = state.enter(thread);
 		}
 		if (granted == null) {
@@ -319,7 +319,7 @@ final class ThreadLock implements DistributedLock {
 		if (state == null || !state.isOwner(Thread.currentThread())) {
 			return false;
 		}
-		Lease lease = state.lease;
+		Lease lease = state.lease();
 		return lease != null && lease.isValid();
 	}
 
