@@ -130,17 +130,44 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 */
 	private Mono<Void> ensureLease(KeyState state, Duration lease, long deadline, long startNanos) {
 		Lease current = takeOver(state);
-		if (current != null && lease != null && !lease.equals(current.fixed)) {
-			return refix(state, current, lease);
-		}
-		if (current != null && !mustConfirm(current)) {
-			return Mono.empty();
-		}
-		if (current != null) {
-			return confirm(state, current).flatMap((confirmed) -> confirmed ? Mono.<Void>empty()
+		return switch (leaseStep(current, lease)) {
+			case HELD -> Mono.empty();
+			case REFIX -> refix(state, current, lease);
+			case CONFIRM -> confirm(state, current).flatMap((confirmed) -> confirmed ? Mono.<Void>empty()
 					: takeFromStore(state, lease, deadline, startNanos));
+			case TAKE -> takeFromStore(state, lease, deadline, startNanos);
+		};
+	}
+
+	/** What a new local owner does to hold the store lease: one decision for threads and subscribers. */
+	enum LeaseStep {
+
+		/** Uses the lease handed over as it is. */
+		HELD,
+
+		/** Asked for a fixed lease on a handed-over watchdog lease: moves its expiry. */
+		REFIX,
+
+		/** Asks the store whether it still keeps the lease handed over, before using it. */
+		CONFIRM,
+
+		/** Takes the lock from the store. */
+		TAKE
+
+	}
+
+	/**
+	 * The step for a new local owner asking for {@code lease} (fixed, or {@code null}) that took
+	 * over {@code current} ({@code null}: none).
+	 */
+	LeaseStep leaseStep(@Nullable Lease current, @Nullable Duration lease) {
+		if (current == null) {
+			return LeaseStep.TAKE;
 		}
-		return takeFromStore(state, lease, deadline, startNanos);
+		if (lease != null && !lease.equals(current.fixed)) {
+			return LeaseStep.REFIX;
+		}
+		return mustConfirm(current) ? LeaseStep.CONFIRM : LeaseStep.HELD;
 	}
 
 	private Mono<Void> takeFromStore(KeyState state, Duration lease, long deadline, long startNanos) {

@@ -121,12 +121,16 @@ final class ThreadLock implements DistributedLock {
 				throw new LockAcquisitionException(this.key, AbstractLockRegistry.elapsed(start));
 			}
 			Lease current = this.registry.takeOver(state);
-			if (current != null && lease != null && !lease.equals(current.fixed)) {
-				await(this.registry.refix(state, current, lease).toFuture(), start);
-			}
-			else if (current == null || (this.registry.mustConfirm(current)
-					&& !await(this.registry.confirm(state, current).toFuture(), start))) {
-				takeFromStore(state, deadline, lease, start);
+			switch (this.registry.leaseStep(current, lease)) {
+				case HELD -> {
+				}
+				case REFIX -> await(this.registry.refix(state, current, lease).toFuture(), start);
+				case CONFIRM -> {
+					if (!await(this.registry.confirm(state, current).toFuture(), start)) {
+						takeFromStore(state, deadline, lease, start);
+					}
+				}
+				case TAKE -> takeFromStore(state, deadline, lease, start);
 			}
 		}
 		catch (Throwable ex) {
