@@ -7,12 +7,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.baton.lock.LockStore.Attempt;
 import dev.baton.redis.DeadlineTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.lang.Nullable;
 
@@ -47,6 +50,11 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		store.onRelease(this::released);
 	}
 
+	/**
+	 * A handle on the lock for {@code key}: a new one per call, equal (and of equal hash code)
+	 * to every other handle of this registry for the same key; holds belong to threads, not
+	 * handles.
+	 */
 	@Override
 	public DistributedLock obtain(String key) {
 		if (key == null || key.isEmpty()) {
@@ -93,11 +101,16 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 */
 	Mono<Void> acquire(String key, Object owner, Duration wait, Duration lease, long startNanos) {
 		KeyState state = join(key);
-		CompletableFuture<Void> granted = state.enter(owner);
-		if (granted == null) {
+		CompletableFuture<Void> entered = state.enter(owner);
+		while (entered == KeyState.ENDED) {
+			endHold(state, owner, state.lease());
+			entered = state.enter(owner);
+		}
+		if (entered == null) {
 			leave(state);
 			return Mono.empty();
 		}
+		CompletableFuture<Void> granted = entered;
 		long deadline = startNanos + wait.toNanos();
 		Mono<Void> storeLease = Mono.defer(() -> ensureLease(state, lease, deadline, startNanos));
 		// Granted at once (the common case): no local wait to compose with.
@@ -111,12 +124,53 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 			.doOnCancel(() -> giveUp(state, owner, granted));
 	}
 
-	/** The local owner makes sure this JVM holds the store lease: reuses a handed-off one or takes it. */
+	/**
+	 * The local owner makes sure this JVM holds the store lease: reuses a handed-off one (asking
+	 * the store first when it has not confirmed it lately) or takes one.
+	 */
 	private Mono<Void> ensureLease(KeyState state, Duration lease, long deadline, long startNanos) {
 		Lease current = takeOver(state);
-		if (current != null) {
-			return (lease == null || lease.equals(current.fixed)) ? Mono.empty() : refix(state, current, lease);
+		return switch (leaseStep(current, lease)) {
+			case HELD -> Mono.empty();
+			case REFIX -> refix(state, current, lease);
+			case CONFIRM -> confirm(state, current).flatMap((confirmed) -> confirmed ? Mono.<Void>empty()
+					: takeFromStore(state, lease, deadline, startNanos));
+			case TAKE -> takeFromStore(state, lease, deadline, startNanos);
+		};
+	}
+
+	/** What a new local owner does to hold the store lease: one decision for threads and subscribers. */
+	enum LeaseStep {
+
+		/** Uses the lease handed over as it is. */
+		HELD,
+
+		/** Asked for a fixed lease on a handed-over watchdog lease: moves its expiry. */
+		REFIX,
+
+		/** Asks the store whether it still keeps the lease handed over, before using it. */
+		CONFIRM,
+
+		/** Takes the lock from the store. */
+		TAKE
+
+	}
+
+	/**
+	 * The step for a new local owner asking for {@code lease} (fixed, or {@code null}) that took
+	 * over {@code current} ({@code null}: none).
+	 */
+	LeaseStep leaseStep(@Nullable Lease current, @Nullable Duration lease) {
+		if (current == null) {
+			return LeaseStep.TAKE;
 		}
+		if (lease != null && !lease.equals(current.fixed)) {
+			return LeaseStep.REFIX;
+		}
+		return mustConfirm(current) ? LeaseStep.CONFIRM : LeaseStep.HELD;
+	}
+
+	private Mono<Void> takeFromStore(KeyState state, Duration lease, long deadline, long startNanos) {
 		String storeOwner = newStoreOwner();
 		return attemptStore(state, storeOwner, leaseTime(lease), deadline, startNanos)
 			.doOnNext((granted) -> hold(state, storeOwner, lease, granted.token(), granted.askedAt()))
@@ -129,9 +183,9 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 */
 	@Nullable
 	Lease takeOver(KeyState state) {
-		Lease current = state.lease;
+		Lease current = state.lease();
 		if (current != null && current.isValid()) {
-			state.ownerToken(current.token);
+			state.ownerToken(current.token());
 			return current;
 		}
 		if (current != null) {
@@ -156,22 +210,113 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 */
 	void hold(KeyState state, String storeOwner, @Nullable Duration lease, long token, long askedAt) {
 		Lease taken = new Lease(storeOwner, lease, this.options.leaseTime(), token, askedAt);
-		state.lease = taken;
+		state.install(taken);
 		state.ownerToken(token);
 		if (lease == null) {
 			startWatchdog(state.key, taken);
 		}
+		else {
+			endAtExpiry(state, taken);
+		}
+	}
+
+	/**
+	 * A fixed lease ends the local hold when it runs out, as it does for every other instance:
+	 * the next local waiter becomes the owner then, not when the holder unlocks (maybe never).
+	 * The wheel's thread only hands the work on: granting may run a waiter's continuation.
+	 */
+	private void endAtExpiry(KeyState state, Lease lease) {
+		Duration left = Duration.ofNanos(Math.max(lease.validUntilNanos() - System.nanoTime(), 0));
+		lease.watch(DeadlineTimer.after(left,
+				() -> Schedulers.parallel().schedule(() -> endHold(state, null, lease))));
+	}
+
+	/**
+	 * Ends the local hold on {@code lease}, which ran out or was lost while held: the hold is
+	 * lost (counted once), the owner finds it so when it releases, the lease is given back to
+	 * the store (for nobody: the store lets its waiters in at once), and then the next local
+	 * waiter becomes the owner. Nothing happens when the hold was released meanwhile.
+	 * @param owner the owner whose hold it must be, or {@code null} for whoever holds {@code lease}
+	 */
+	void endHold(KeyState state, @Nullable Object owner, @Nullable Lease lease) {
+		state.endHold(owner, lease, () -> {
+			this.active.decrementAndGet();
+			if (lease != null) {
+				markLost(state.key, lease);
+				this.store.release(state.key, lease.storeOwner)
+					.subscribe(null, (ex) -> logger.debug("Could not release an ended lease", ex));
+			}
+		});
+	}
+
+	/** Whether a handed-off lease must be confirmed by the store before the new owner uses it. */
+	boolean mustConfirm(Lease lease) {
+		// A tenth of the lease, at most a second: how long a hand-off may trust the local clock alone.
+		long maxAge = Math.min(lease.renewalLease.toNanos() / 10, 1_000_000_000L);
+		return lease.unconfirmedFor(maxAge);
+	}
+
+	/**
+	 * Asks the store whether it still keeps a handed-off lease (renewing it): {@code true} when
+	 * it does; {@code false} when it lost it (the hold is lost and the lease dropped: the owner
+	 * takes the lock from the store anew). Store errors are {@link LockUnavailableException}s.
+	 */
+	Mono<Boolean> confirm(KeyState state, Lease lease) {
+		return Mono.defer(() -> {
+			long askedAt = System.nanoTime();
+			return DeadlineTimer.within(this.store.renew(state.key, lease.storeOwner, lease.renewalLease),
+					this.options.storeTimeout())
+				.onErrorMap((ex) -> !(ex instanceof LockException),
+						(ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
+				.map((renewed) -> {
+					if (renewed) {
+						lease.renewed(askedAt);
+						return true;
+					}
+					markLost(state.key, lease);
+					state.detach(lease);
+					return false;
+				});
+		});
 	}
 
 	/** One store attempt after another, waking on the release notification or the lease's end. */
 	private Mono<Granted> attemptStore(KeyState state, String storeOwner, Duration lease, long deadline,
 			long startNanos) {
 		boolean queues = !remaining(deadline).isZero();
-		return attempt(state, storeOwner, lease, deadline, startNanos, false)
+		AtomicReference<CompletableFuture<Attempt>> inFlight = new AtomicReference<>();
+		return attempt(state, storeOwner, lease, deadline, startNanos, state.takeQueuedAsk(), inFlight)
 			.onErrorMap((ex) -> !(ex instanceof LockException),
 					(ex) -> new LockUnavailableException(state.key, elapsed(startNanos), ex))
-			.doOnError((ex) -> giveBack(queues, state.key, storeOwner, ex instanceof LockAcquisitionException))
-			.doOnCancel(() -> giveBack(queues, state.key, storeOwner, false));
+			.doOnError((ex) -> giveBackWhenLanded(inFlight.get(), queues, state.key, storeOwner,
+					ex instanceof LockAcquisitionException))
+			.doOnCancel(() -> giveBackWhenLanded(inFlight.get(), queues, state.key, storeOwner, false));
+	}
+
+	/**
+	 * {@link #giveBack} once the store call still in flight, if any, has landed: what the call
+	 * took is then known and given back after it, whatever path the call took (an EVALSHA
+	 * answered NOSCRIPT is sent again as EVAL, after anything sent meanwhile).
+	 * @param refused whether the store plainly said "busy" (of a call that had landed)
+	 */
+	void giveBackWhenLanded(@Nullable CompletableFuture<Attempt> inFlight, boolean queued, String key,
+			String storeOwner, boolean refused) {
+		if (inFlight == null || inFlight.isDone()) {
+			giveBack(queued, key, storeOwner, refused);
+			return;
+		}
+		inFlight.whenComplete((attempt, ex) -> giveBack(queued, key, storeOwner,
+				attempt != null && !attempt.acquired()));
+	}
+
+	/**
+	 * How long a store call may keep the caller waiting, in ns: up to its deadline, or
+	 * {@code 0} when the store's own timeout comes first (or the caller never waited), so that
+	 * the store bounds the call alone.
+	 */
+	long callerBound(long deadline) {
+		long left = deadline - System.nanoTime();
+		return (left > 0 && left < this.options.storeTimeout().toNanos()) ? left : 0;
 	}
 
 	/**
@@ -194,11 +339,23 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 * @param retry whether an earlier attempt of this hold was answered busy, and queued it
 	 */
 	private Mono<Granted> attempt(KeyState state, String storeOwner, Duration lease, long deadline, long startNanos,
-			boolean retry) {
+			boolean retry, AtomicReference<CompletableFuture<Attempt>> inFlight) {
 		return Mono.defer(() -> {
 			CompletableFuture<Void> signal = state.armReleaseSignal();
 			long askedAt = System.nanoTime();
-			return this.store.acquire(state.key, storeOwner, lease, remaining(deadline), this.options.handoffBudget(), retry)
+			long bound = callerBound(deadline);
+			CompletableFuture<Attempt> reply = this.store.acquireNow(state.key, storeOwner, lease, remaining(deadline),
+					this.options.handoffBudget(), retry);
+			boolean answeredBefore = inFlight.getAndSet(reply) != null;
+			// Cancelling the wait does not cancel the call: what it took is given back when it lands.
+			Mono<Attempt> answer = Mono.fromFuture(reply, true);
+			if (bound > 0) {
+				answer = DeadlineTimer.within(answer, Duration.ofNanos(bound))
+					.onErrorMap((ex) -> ex instanceof TimeoutException && !reply.isDone(),
+							(ex) -> answeredBefore ? new LockAcquisitionException(state.key, elapsed(startNanos))
+									: new LockUnavailableException(state.key, elapsed(startNanos), ex));
+			}
+			return answer
 				.flatMap((result) -> {
 					if (result.acquired()) {
 						return Mono.just(new Granted(result.token(), askedAt));
@@ -210,7 +367,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 					Duration nap = (result.retryIn().compareTo(left) < 0) ? result.retryIn() : left;
 					return Mono.firstWithSignal(Mono.fromFuture(signal, true), Mono.delay(nap).then())
 						// Asked with time left to wait, so the store queued it.
-						.then(attempt(state, storeOwner, lease, deadline, startNanos, true));
+						.then(attempt(state, storeOwner, lease, deadline, startNanos, true, inFlight));
 				});
 		});
 	}
@@ -245,26 +402,41 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 */
 	@Nullable
 	Lease relinquish(KeyState state, Object owner) {
-		if (!state.decrement(owner)) {
-			return null;
+		switch (state.decrement(owner)) {
+			case HELD, ENDED_HELD:
+				return null;
+			case ENDED_LAST:
+				leave(state);
+				throwLostUnlessLogged(state.key);
+				return null;
+			case LAST:
+				break;
 		}
 		this.active.decrementAndGet();
-		Lease lease = state.lease;
+		Lease lease = state.lease();
 		boolean handoff = lease != null && lease.isValid() && lease.fixed == null && state.hasWaiters()
-				&& lease.handoffs < this.options.handoffBudget();
+				&& lease.handoffs() < this.options.handoffBudget();
 		if (handoff) {
-			lease.handoffs++;
-			lease.token++;
+			lease.handOff();
 			exitAndLeave(state);
 			return null;
 		}
-		state.lease = null;
+		state.detach(lease);
 		if (lease == null) {
 			exitAndLeave(state);
 			return null;
 		}
 		lease.stopRenewal();
 		return lease;
+	}
+
+	/** The owner released a hold that had ended with its lease (counted lost then). */
+	private void throwLostUnlessLogged(String key) {
+		LockLostException ex = new LockLostException(key, Duration.ZERO);
+		if (this.options.throwOnLost()) {
+			throw ex;
+		}
+		logger.warn(ex.getMessage());
 	}
 
 	KeyState state(String key) {
@@ -291,11 +463,10 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 */
 	@Nullable
 	LockLostException checkLost(String key, Lease lease, boolean released) {
-		if (released && !lease.lost) {
+		if (released && !lease.isLost()) {
 			return null;
 		}
-		if (!lease.lost) {
-			lease.lost = true;
+		if (lease.markLost()) {
 			this.losses.increment();
 		}
 		LockLostException ex = new LockLostException(key, Duration.ZERO);
@@ -310,7 +481,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		// Not Duration.dividedBy: it divides through BigDecimal, a measurable cost on every lock.
 		Duration period = Duration.ofNanos(lease.renewalLease.toNanos() / 3);
 		Duration timeout = min(period, this.options.storeTimeout());
-		lease.renewal = DeadlineTimer.every(period, () -> {
+		lease.watch(DeadlineTimer.every(period, () -> {
 			long start = System.nanoTime();
 			return DeadlineTimer.within(this.store.renew(key, lease.storeOwner, lease.renewalLease), timeout)
 				.doOnNext((renewed) -> renewalResult(key, lease, renewed, start))
@@ -318,7 +489,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 					renewalFailed(key, lease, ex);
 					return Mono.empty();
 				});
-		});
+		}));
 	}
 
 	private void renewalResult(String key, Lease lease, boolean renewed, long start) {
@@ -340,8 +511,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	}
 
 	private void markLost(String key, Lease lease) {
-		if (!lease.lost) {
-			lease.lost = true;
+		if (lease.markLost()) {
 			this.losses.increment();
 			logger.warn("Lock lost: its lease expired or was taken over before release");
 		}
@@ -351,9 +521,10 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	/** A receiver asked for a fixed lease on a handed-off watchdog lease: stop renewing and move its expiry. */
 	Mono<Void> refix(KeyState state, Lease current, Duration lease) {
 		current.stopRenewal();
-		Lease fixed = new Lease(current.storeOwner, lease, current.renewalLease, current.token, System.nanoTime());
-		fixed.handoffs = current.handoffs;
-		state.lease = fixed;
+		Lease fixed = new Lease(current.storeOwner, lease, current.renewalLease, current.token(), current.handoffs(),
+				System.nanoTime());
+		state.install(fixed);
+		endAtExpiry(state, fixed);
 		return DeadlineTimer.within(this.store.renew(state.key, current.storeOwner, lease), this.options.storeTimeout())
 			.onErrorMap((ex) -> !(ex instanceof LockException),
 					(ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
@@ -363,7 +534,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	}
 
 	private void discard(KeyState state, Lease stale) {
-		state.lease = null;
+		state.detach(stale);
 		stale.stopRenewal();
 		this.store.release(state.key, stale.storeOwner)
 			.subscribe(null, (ex) -> logger.debug("Could not release a stale lease", ex));
@@ -393,7 +564,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	KeyState join(String key) {
 		return this.states.compute(key, (k, state) -> {
 			KeyState joined = (state != null) ? state : new KeyState(k);
-			joined.users++;
+			joined.join();
 			return joined;
 		});
 	}
@@ -401,14 +572,14 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	void leave(KeyState state) {
 		boolean[] removed = new boolean[1];
 		this.states.computeIfPresent(state.key, (k, current) -> {
-			if (current != state || --current.users > 0) {
+			if (current != state || !current.leave()) {
 				return current;
 			}
 			removed[0] = true;
 			return null;
 		});
 		if (removed[0]) {
-			Lease orphan = state.lease;
+			Lease orphan = state.lease();
 			if (orphan != null) {
 				discard(state, orphan);
 			}

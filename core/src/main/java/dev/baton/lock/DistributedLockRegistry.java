@@ -13,7 +13,12 @@ import reactor.core.publisher.Mono;
  */
 public interface DistributedLockRegistry {
 
-	/** The lock for {@code key}: cheap, and the same key always means the same lock. */
+	/**
+	 * The lock for {@code key}: cheap, and the same key always means the same lock. Each call
+	 * may return a new handle; handles of one registry and one key are {@code equals} (with
+	 * equal hash codes), handles of different registries never are. Holds belong to the thread
+	 * that took them, not to a handle.
+	 */
 	DistributedLock obtain(String key);
 
 	/**

@@ -40,7 +40,7 @@ final class ReactiveHold implements LockHold {
 			return false;
 		}
 		KeyState state = this.registry.state(this.key);
-		Lease lease = (state != null && state.isOwner(this)) ? state.lease : null;
+		Lease lease = (state != null && state.isOwner(this)) ? state.lease() : null;
 		return lease != null && lease.isValid();
 	}
 

@@ -62,8 +62,12 @@ final class RedlockStore implements LockStore {
 					.orElse(Duration.ZERO);
 				// Give back the minority we took; a random pause breaks ties between contenders that split the votes.
 				Duration jitter = Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 20));
-				return release(key, owner).onErrorResume((ex) -> Mono.just(false))
-					.thenReturn(Attempt.busy((acquired > 0) ? jitter : retryIn.plus(jitter)));
+				if (acquired == 0) {
+					// Nothing to give back; a release would also wake the waiters of a lock that
+					// expired under them, each of whose busy answers would wake the others again.
+					return Mono.just(Attempt.busy(retryIn.plus(jitter)));
+				}
+				return release(key, owner).onErrorResume((ex) -> Mono.just(false)).thenReturn(Attempt.busy(jitter));
 			});
 		});
 	}

@@ -107,6 +107,11 @@ final class ThreadLock implements DistributedLock {
 			throws InterruptedException {
 		KeyState state = this.registry.join(this.key);
 		CompletableFuture<Void> granted = state.enter(thread);
+		while (granted == KeyState.ENDED) {
+			// Re-entering a hold whose lease ended: that hold is lost; this is a new acquisition.
+			this.registry.endHold(state, thread, state.lease());
+			granted = state.enter(thread);
+		}
 		if (granted == null) {
 			this.registry.leave(state);
 			return state;
@@ -116,11 +121,16 @@ final class ThreadLock implements DistributedLock {
 				throw new LockAcquisitionException(this.key, AbstractLockRegistry.elapsed(start));
 			}
 			Lease current = this.registry.takeOver(state);
-			if (current == null) {
-				takeFromStore(state, deadline, lease, start);
-			}
-			else if (lease != null && !lease.equals(current.fixed)) {
-				await(this.registry.refix(state, current, lease).toFuture(), start);
+			switch (this.registry.leaseStep(current, lease)) {
+				case HELD -> {
+				}
+				case REFIX -> await(this.registry.refix(state, current, lease).toFuture(), start);
+				case CONFIRM -> {
+					if (!await(this.registry.confirm(state, current).toFuture(), start)) {
+						takeFromStore(state, deadline, lease, start);
+					}
+				}
+				case TAKE -> takeFromStore(state, deadline, lease, start);
 			}
 		}
 		catch (Throwable ex) {
@@ -142,14 +152,18 @@ final class ThreadLock implements DistributedLock {
 		Duration leaseTime = this.registry.leaseTime(lease);
 		int handoffs = this.registry.options().handoffBudget();
 		boolean queues = deadline - System.nanoTime() > 0;
-		boolean retry = false;
+		boolean retry = state.takeQueuedAsk();
+		CompletableFuture<Attempt> reply = null;
 		try {
 			while (true) {
 				CompletableFuture<Void> signal = state.armReleaseSignal();
 				long askedAt = System.nanoTime();
-				Attempt attempt = await(this.registry.store()
+				long bound = this.registry.callerBound(deadline);
+				boolean answeredBefore = reply != null;
+				reply = this.registry.store()
 					.acquireNow(this.key, storeOwner, leaseTime, AbstractLockRegistry.remaining(deadline), handoffs,
-							retry), start);
+							retry);
+				Attempt attempt = (bound > 0) ? awaitWithin(reply, bound, answeredBefore, start) : await(reply, start);
 				if (attempt.acquired()) {
 					this.registry.hold(state, storeOwner, lease, attempt.token(), askedAt);
 					return;
@@ -164,7 +178,7 @@ final class ThreadLock implements DistributedLock {
 			}
 		}
 		catch (LockAcquisitionException ex) {
-			this.registry.giveBack(queues, this.key, storeOwner, true);
+			this.registry.giveBackWhenLanded(reply, queues, this.key, storeOwner, true);
 			throw ex;
 		}
 		catch (InterruptedException ex) {
@@ -172,7 +186,7 @@ final class ThreadLock implements DistributedLock {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
-			this.registry.giveBack(queues, this.key, storeOwner, false);
+			this.registry.giveBackWhenLanded(reply, queues, this.key, storeOwner, false);
 			throw (ex instanceof LockException) ? ex
 					: new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), ex);
 		}
@@ -182,7 +196,7 @@ final class ThreadLock implements DistributedLock {
 	public void unlock() {
 		Thread thread = Thread.currentThread();
 		KeyState state = this.registry.state(this.key);
-		if (state == null || !state.isOwner(thread)) {
+		if (state == null || !state.holds(thread)) {
 			throw new IllegalMonitorStateException(
 					"Lock '" + this.key + "' is not held by thread " + thread.getName());
 		}
@@ -248,6 +262,35 @@ final class ThreadLock implements DistributedLock {
 		}
 	}
 
+	/**
+	 * {@link #await}, but for {@code nanos} at most, the caller's deadline: past it the caller
+	 * hears at once, and the call goes on (what it takes is given back when it lands). The store
+	 * did not answer in the whole wait: unavailable, unless it answered this hold before (then
+	 * it was a busy lock's retry that the deadline cut short).
+	 */
+	private Attempt awaitWithin(CompletableFuture<Attempt> reply, long nanos, boolean answeredBefore, long start)
+			throws InterruptedException {
+		try {
+			return reply.get(nanos, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			if (answeredBefore) {
+				throw new LockAcquisitionException(this.key, AbstractLockRegistry.elapsed(start));
+			}
+			throw new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), ex);
+		}
+		catch (InterruptedException ex) {
+			reply.handle((result, failure) -> null).join();
+			Thread.interrupted();
+			throw ex;
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			throw (cause instanceof LockException lockException) ? lockException
+					: new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), cause);
+		}
+	}
+
 	/** Waits up to {@code nanos} for a signal that only ever completes normally: {@code true} if it did. */
 	private static boolean signalled(CompletableFuture<Void> signal, long nanos) throws InterruptedException {
 		try {
@@ -280,7 +323,7 @@ final class ThreadLock implements DistributedLock {
 		if (state == null || !state.isOwner(Thread.currentThread())) {
 			return false;
 		}
-		Lease lease = state.lease;
+		Lease lease = state.lease();
 		return lease != null && lease.isValid();
 	}
 
@@ -291,6 +334,18 @@ final class ThreadLock implements DistributedLock {
 			throw new IllegalStateException("Lock '" + this.key + "' is not held by the current thread");
 		}
 		return state.ownerToken();
+	}
+
+	/** Handles are equal when they are of one registry and one key: they are the same lock. */
+	@Override
+	public boolean equals(Object other) {
+		return this == other || (other instanceof ThreadLock lock && lock.registry == this.registry
+				&& lock.key.equals(this.key));
+	}
+
+	@Override
+	public int hashCode() {
+		return 31 * System.identityHashCode(this.registry) + this.key.hashCode();
 	}
 
 	@Override

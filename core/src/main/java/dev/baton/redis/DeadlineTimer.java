@@ -79,6 +79,27 @@ public final class DeadlineTimer {
 	}
 
 	/**
+	 * Runs {@code task} once after {@code delay}, on the wheel's one thread, unless the returned
+	 * handle is disposed first: the task must be short and must not run user code (hand it on).
+	 */
+	public static Disposable after(Duration delay, Runnable task) {
+		Timeout expiry = WHEEL.newTimeout((fired) -> task.run(), delay.toNanos(), TimeUnit.NANOSECONDS);
+		return new Disposable() {
+
+			@Override
+			public void dispose() {
+				expiry.cancel();
+			}
+
+			@Override
+			public boolean isDisposed() {
+				return expiry.isCancelled() || expiry.isExpired();
+			}
+
+		};
+	}
+
+	/**
 	 * Subscribes to {@code task} every {@code period}, each run starting a period after the
 	 * previous one ended (runs never overlap), until the returned handle is disposed. The task
 	 * handles its own errors; one that escapes ends nothing but that run.

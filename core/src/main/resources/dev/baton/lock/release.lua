@@ -11,7 +11,7 @@
 --
 -- Returns  0   released: the lock is free, or kept for the head of the queue
 --         -1   the caller does not hold the lock: it expired or someone else holds it now.
---              Nothing is deleted.
+--              Nothing is deleted; waiters are woken if it expired under them.
 -- The fence needs no update: the hold reserved its hand-off tokens when it was acquired.
 
 -- A lock kept for a queued waiter stays kept this long past the waiter's lapse, ms, so that the
@@ -25,6 +25,13 @@ if holder == ARGV[1] then
   return 0
 end
 if holder ~= ARGV[1] .. '+' then
+  -- A lease that ran out under its waiters was not released: nothing told them, and those that
+  -- queued while the lock was kept for another come back only when that one's entry lapses.
+  -- The late release of such a lease (a fixed lease ended by its JVM a tick after Redis let it
+  -- go) tells them now.
+  if holder == false and redis.call('EXISTS', KEYS[2]) == 1 then
+    redis.call('PUBLISH', ARGV[2], ARGV[3])
+  end
   return -1
 end
 

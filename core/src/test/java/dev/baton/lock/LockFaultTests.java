@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.test.ChildJvm;
@@ -13,6 +15,7 @@ import dev.baton.test.RedisTestServer;
 import dev.baton.test.RedisTestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -175,6 +178,73 @@ class LockFaultTests {
 	}
 
 	@Test
+	void localHandOffsStopSoonAfterRedisLostTheKey() throws Exception {
+		RedisTestServer server = ownServer();
+		StringRedisTemplate redis = new StringRedisTemplate(factory(server));
+		// Renewed every 2 s: without a confirmation before hand-offs, they would go on until then.
+		Duration lease = Duration.ofSeconds(6);
+		RedisLockRegistry registry = new RedisLockRegistry(factory(server), new RedisKeyspace(this.prefix), null,
+				new LockOptions(lease, 100_000, true));
+		this.closeables.add(registry);
+		// Two threads of one instance pass the lock to each other, by local hand-off.
+		AtomicLong stopAt = new AtomicLong(System.nanoTime() + Duration.ofSeconds(20).toNanos());
+		List<long[]> grants = new CopyOnWriteArrayList<>();
+		Runnable contender = () -> {
+			DistributedLock lock = registry.obtain("flushed");
+			while (System.nanoTime() < stopAt.get()) {
+				try {
+					if (lock.tryLock(Duration.ofMillis(50), null)) {
+						grants.add(new long[] { System.nanoTime(), lock.fencingToken() });
+						// Released only once the other thread waits, so that it is a hand-off.
+						KeyState state = registry.state("flushed");
+						while (!state.hasWaiters() && System.nanoTime() < stopAt.get()) {
+							Thread.yield();
+						}
+						lock.unlock();
+					}
+				}
+				catch (LockException ex) {
+					// The hold that finally goes back to Redis finds it lost.
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		};
+		List<Thread> contenders = List.of(new Thread(contender), new Thread(contender));
+		contenders.forEach(Thread::start);
+		await().atMost(Duration.ofSeconds(5)).until(() -> grants.size() > 20);
+		// Redis loses every key (a restart without persistence, a failover), and another
+		// instance takes the lock there.
+		redis.execute((RedisCallback<Object>) (connection) -> {
+			connection.serverCommands().flushAll();
+			return null;
+		});
+		long lostAt = System.nanoTime();
+		stopAt.set(lostAt + lease.toNanos() / 2);
+		DistributedLock other = registry(server, Duration.ofSeconds(30)).obtain("flushed");
+		assertThat(other.tryLock(Duration.ofSeconds(5), null)).isTrue();
+		long otherToken = other.fencingToken();
+		for (Thread thread : contenders) {
+			thread.join(10_000);
+		}
+		// Hand-offs of the lease Redis lost: their tokens are below the new holder's.
+		long lastStale = grants.stream()
+			.filter((grant) -> grant[1] < otherToken)
+			.mapToLong((grant) -> grant[0])
+			.max()
+			.orElseThrow();
+		Duration window = Duration.ofNanos(Math.max(lastStale - lostAt, 0));
+		LoggerFactory.getLogger(LockFaultTests.class)
+			.info("Local hand-offs went on for {} ms after Redis lost the key ({} grants in all)", window.toMillis(),
+					grants.size());
+		// The lease is confirmed before a hand-off once its last confirmation is a tenth of it old (600 ms here).
+		assertThat(window).isLessThan(lease.dividedBy(10).plusMillis(200));
+		assertThat(other.isHeldByCurrentThread()).isTrue();
+		other.unlock();
+	}
+
+	@Test
 	void aRegistryCreatedWhileRedisIsDownWorksOnceItIsUp() throws Exception {
 		RedisTestServer server = ownServer();
 		server.stop();
@@ -242,7 +312,8 @@ class LockFaultTests {
 			}
 		});
 		taker.start();
-		await().until(() -> taker.getState() == Thread.State.WAITING);
+		// Waiting for the store's answer (a timed wait: the caller's 3 s come before the store's timeout).
+		await().until(() -> taker.getState() == Thread.State.TIMED_WAITING);
 		taker.interrupt();
 		assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
 		// Answered once the pause is over, like every other command.
