@@ -1,9 +1,7 @@
 package dev.baton.json;
 
-import java.io.IOException;
 import java.lang.reflect.Type;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -34,37 +32,14 @@ public final class Jackson2JsonCodec implements JsonCodec {
 	@Override
 	public JsonType type(Type type) {
 		JavaType javaType = this.mapper.getTypeFactory().constructType(type);
-		return new Jackson2Type(this.mapper.readerFor(javaType), this.mapper.writerFor(javaType), javaType);
+		ObjectReader reader = this.mapper.readerFor(javaType);
+		ObjectWriter writer = this.mapper.writerFor(javaType);
+		return new MappedType(javaType.toString(), writer::writeValueAsString, reader::readValue);
 	}
 
 	@Override
 	public JsonCodec sortingMapEntries() {
 		return new Jackson2JsonCodec(this.mapper.copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS));
-	}
-
-	private record Jackson2Type(ObjectReader reader, ObjectWriter writer, JavaType javaType) implements JsonType {
-
-		@Override
-		public String write(Object value) {
-			try {
-				return this.writer.writeValueAsString(value);
-			}
-			catch (JsonProcessingException ex) {
-				throw new JsonCodecException("Cannot write " + this.javaType + " as JSON: " + ex.getOriginalMessage(),
-						ex);
-			}
-		}
-
-		@Override
-		public Object read(String json) {
-			try {
-				return this.reader.readValue(json);
-			}
-			catch (IOException ex) {
-				throw new JsonCodecException("Not JSON of " + this.javaType + ": " + ex.getMessage(), ex);
-			}
-		}
-
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.baton.json;
 
 import java.lang.reflect.Type;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
@@ -33,38 +32,15 @@ public final class Jackson3JsonCodec implements JsonCodec {
 	@Override
 	public JsonType type(Type type) {
 		JavaType javaType = this.mapper.getTypeFactory().constructType(type);
-		return new Jackson3Type(this.mapper.readerFor(javaType), this.mapper.writerFor(javaType), javaType);
+		ObjectReader reader = this.mapper.readerFor(javaType);
+		ObjectWriter writer = this.mapper.writerFor(javaType);
+		return new MappedType(javaType.toString(), writer::writeValueAsString, reader::readValue);
 	}
 
 	@Override
 	public JsonCodec sortingMapEntries() {
 		return new Jackson3JsonCodec(
 				this.mapper.rebuild().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build());
-	}
-
-	private record Jackson3Type(ObjectReader reader, ObjectWriter writer, JavaType javaType) implements JsonType {
-
-		@Override
-		public String write(Object value) {
-			try {
-				return this.writer.writeValueAsString(value);
-			}
-			catch (JacksonException ex) {
-				throw new JsonCodecException("Cannot write " + this.javaType + " as JSON: " + ex.getOriginalMessage(),
-						ex);
-			}
-		}
-
-		@Override
-		public Object read(String json) {
-			try {
-				return this.reader.readValue(json);
-			}
-			catch (JacksonException ex) {
-				throw new JsonCodecException("Not JSON of " + this.javaType + ": " + ex.getOriginalMessage(), ex);
-			}
-		}
-
 	}
 
 }
