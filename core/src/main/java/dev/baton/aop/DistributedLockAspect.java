@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.baton.WaitRecorder;
 import dev.baton.annotation.DistributedLock;
 import dev.baton.lock.DistributedLockRegistry;
 import dev.baton.lock.LockObserver;
@@ -58,21 +59,23 @@ public final class DistributedLockAspect {
 			keys.add(this.expressions.evaluate(method, expression, joinPoint.getArgs(), joinPoint.getTarget()));
 		}
 		return GuardedInvocation.proceed(joinPoint, spec.kind(),
-				new LockGuard(this.registry, this.observer, spec.name(), List.copyOf(keys), spec.waitTime(), spec.lease()));
+				new LockGuard(this.registry, spec.recorder(), spec.name(), List.copyOf(keys), spec.waitTime(), spec.lease()));
 	}
 
 	private LockSpec spec(Method method, DistributedLock annotation) {
 		Duration wait = this.durations.resolve(method, "waitTime", annotation.waitTime());
-		return new LockSpec(MethodLabel.name(method, annotation.name()), expressions(annotation),
-				(wait != null) ? wait : this.defaultWait, this.durations.resolve(method, "leaseTime", annotation.leaseTime()),
-				ReturnKind.of(method));
+		String name = MethodLabel.name(method, annotation.name());
+		return new LockSpec(name, expressions(annotation), (wait != null) ? wait : this.defaultWait,
+				this.durations.resolve(method, "leaseTime", annotation.leaseTime()), ReturnKind.of(method),
+				this.observer.recorder(name));
 	}
 
 	static List<String> expressions(DistributedLock annotation) {
 		return annotation.key().isEmpty() ? Arrays.asList(annotation.keys()) : List.of(annotation.key());
 	}
 
-	private record LockSpec(String name, List<String> expressions, Duration waitTime, Duration lease, ReturnKind kind) {
+	private record LockSpec(String name, List<String> expressions, Duration waitTime, Duration lease, ReturnKind kind,
+			WaitRecorder recorder) {
 	}
 
 }

@@ -12,8 +12,8 @@ import dev.baton.lock.LockAcquisitionException;
 import dev.baton.lock.LockContext;
 import dev.baton.lock.LockException;
 import dev.baton.lock.LockHold;
-import dev.baton.lock.LockObserver;
 import dev.baton.WaitObserver.Outcome;
+import dev.baton.WaitRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -27,7 +27,7 @@ final class LockGuard implements Guard {
 
 	private final DistributedLockRegistry registry;
 
-	private final LockObserver observer;
+	private final WaitRecorder observer;
 
 	private final String name;
 
@@ -37,7 +37,7 @@ final class LockGuard implements Guard {
 
 	private final Duration lease;
 
-	LockGuard(DistributedLockRegistry registry, LockObserver observer, String name, List<String> keys, Duration wait,
+	LockGuard(DistributedLockRegistry registry, WaitRecorder observer, String name, List<String> keys, Duration wait,
 			Duration lease) {
 		this.registry = registry;
 		this.observer = observer;
@@ -67,7 +67,7 @@ final class LockGuard implements Guard {
 			}
 			taken.add(lock);
 		}
-		this.observer.waited(this.name, Outcome.ACQUIRED, System.nanoTime() - start);
+		this.observer.waited(Outcome.ACQUIRED, System.nanoTime() - start);
 		return new HeldLocks(taken);
 	}
 
@@ -82,13 +82,12 @@ final class LockGuard implements Guard {
 							(ex) -> new LockAcquisitionException(this.name, key, this.wait)))
 				.doOnNext(holds::add)
 				.then(Mono.fromSupplier(() -> {
-					this.observer.waited(this.name, Outcome.ACQUIRED, System.nanoTime() - start);
+					this.observer.waited(Outcome.ACQUIRED, System.nanoTime() - start);
 					return (Permit) new ReactiveHolds(List.copyOf(holds));
 				}))
 				.doOnError((ex) -> {
 					releaseQuietly(holds);
-					this.observer.waited(this.name,
-							(ex instanceof LockAcquisitionException) ? Outcome.TIMEOUT : Outcome.ERROR,
+					this.observer.waited((ex instanceof LockAcquisitionException) ? Outcome.TIMEOUT : Outcome.ERROR,
 							System.nanoTime() - start);
 				})
 				.doOnCancel(() -> releaseQuietly(holds));
@@ -101,7 +100,7 @@ final class LockGuard implements Guard {
 	}
 
 	private void giveBack(List<DistributedLock> taken, long start, Outcome outcome) {
-		this.observer.waited(this.name, outcome, System.nanoTime() - start);
+		this.observer.waited(outcome, System.nanoTime() - start);
 		for (int i = taken.size() - 1; i >= 0; i--) {
 			try {
 				taken.get(i).unlock();
@@ -126,7 +125,7 @@ final class LockGuard implements Guard {
 
 		private final List<DistributedLock> locks;
 
-		private final long since = System.nanoTime();
+		private final long since = LockGuard.this.observer.timeHold() ? System.nanoTime() : 0L;
 
 		private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -139,7 +138,9 @@ final class LockGuard implements Guard {
 			if (!this.closed.compareAndSet(false, true)) {
 				return;
 			}
-			LockGuard.this.observer.held(LockGuard.this.name, System.nanoTime() - this.since);
+			if (this.since != 0L) {
+				LockGuard.this.observer.held(System.nanoTime() - this.since);
+			}
 			LockException failure = null;
 			for (int i = this.locks.size() - 1; i >= 0; i--) {
 				try {
@@ -161,7 +162,7 @@ final class LockGuard implements Guard {
 
 		private final List<LockHold> holds;
 
-		private final long since = System.nanoTime();
+		private final long since = LockGuard.this.observer.timeHold() ? System.nanoTime() : 0L;
 
 		private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -172,7 +173,9 @@ final class LockGuard implements Guard {
 		@Override
 		public void close() {
 			if (this.closed.compareAndSet(false, true)) {
-				LockGuard.this.observer.held(LockGuard.this.name, System.nanoTime() - this.since);
+				if (this.since != 0L) {
+					LockGuard.this.observer.held(System.nanoTime() - this.since);
+				}
 				releaseQuietly(new ArrayList<>(this.holds));
 			}
 		}
