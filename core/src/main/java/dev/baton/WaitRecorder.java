@@ -44,6 +44,24 @@ public interface WaitRecorder {
 	}
 
 	/**
+	 * A wait for {@code keys} begins (the distributed lock's; the keyed mutex does not call it).
+	 * @param keys the keys, for recorders that show them
+	 * @return what observes the wait, ended with its outcome; {@link Observed#NONE} by default
+	 */
+	default Observed startWait(String keys) {
+		return Observed.NONE;
+	}
+
+	/**
+	 * A hold of {@code keys} begins (the distributed lock's; the keyed mutex does not call it).
+	 * @param keys the keys, for recorders that show them
+	 * @return what observes the hold, ended when it is given back; {@link Observed#NONE} by default
+	 */
+	default Observed startHold(String keys) {
+		return Observed.NONE;
+	}
+
+	/**
 	 * A hold that {@link #timeHold()} chose to time ended.
 	 * @param nanos how long it lasted, in nanoseconds
 	 */

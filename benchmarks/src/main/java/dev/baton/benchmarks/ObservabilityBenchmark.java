@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.baton.annotation.DistributedLock;
 import dev.baton.lock.DistributedLockRegistry;
+import dev.baton.lock.LockObserver;
 import dev.baton.lock.RedisLockRegistry;
 import dev.baton.mutex.KeyedMutexPool;
 import dev.baton.mutex.MutexObserver;
@@ -43,7 +44,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 public final class ObservabilityBenchmark {
 
-	private static final int ROUNDS = 3;
+	private static final int ROUNDS = 5;
 
 	private static final int LOCK_ROUNDS = 20;
 
@@ -53,58 +54,58 @@ public final class ObservabilityBenchmark {
 	public static void main(String[] args) throws Exception {
 		long roundMillis = (args.length > 0) ? Long.parseLong(args[0]) : 1_000;
 		int lockIterations = (args.length > 1) ? Integer.parseInt(args[1]) : 20_000;
-		mutex(roundMillis);
-		lock(lockIterations);
-		System.out.printf(Locale.ROOT, "%nJava %s, %d CPUs, %d ms rounds, median of %d after one warm-up round.%n",
+		try (BenchmarkRedis redis = BenchmarkRedis.start()) {
+			mutex(redis, roundMillis);
+			lock(redis, lockIterations);
+		}
+		System.out.printf(Locale.ROOT, "%nJava %s, %d CPUs, %d ms rounds; keyed mutex: medians of %d rounds (ratios: median of the per-round ratios) after a warm-up round, the subjects taking turns in each round.%n",
 				System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), roundMillis, ROUNDS);
 	}
 
-	private static void mutex(long roundMillis) throws Exception {
+	private static void mutex(BenchmarkRedis redis, long roundMillis) throws Exception {
 		String[] spread = keys("user-", 1_024);
 		String[] hot = keys("hot-", 8);
 		System.out.printf(Locale.ROOT, "%n| Keyed mutex | Uncontended ops/s | vs map | 8 hot keys, 16 threads ops/s | vs map"
 				+ " | Entries after 1,000,000 keys |%n|---|---:|---:|---:|---:|---:|%n");
 		for (boolean fair : new boolean[] { true, false }) {
-			try (ConfigurableApplicationContext context = application(fair, null)) {
+			try (ConfigurableApplicationContext context = application(fair, redis)) {
 				KeyedMutexPool configured = context.getBean(KeyedMutexPool.class).named("bench");
-				int meters = context.getBean(MeterRegistry.class).getMeters().size();
+				long meters = batonMeters(context);
 				List<Subject> subjects = List.of(new MapSubject(fair), new PoolSubject("Baton KeyedMutexPool, bare",
 						new KeyedMutexPool(fair, MutexObserver.NONE).named("bench")),
 						new PoolSubject("Baton KeyedMutexPool, auto-configured, meters on", configured));
-				double[] uncontended = new double[subjects.size()];
-				double[] contended = new double[subjects.size()];
-				for (int i = 0; i < subjects.size(); i++) {
-					uncontended[i] = median(subjects.get(i), spread, 1, roundMillis);
-					contended[i] = median(subjects.get(i), hot, 16, roundMillis);
-				}
+				double[][] uncontended = interleaved(subjects, spread, 1, roundMillis);
+				double[][] contended = interleaved(subjects, hot, 16, roundMillis);
 				for (int i = 0; i < subjects.size(); i++) {
 					Subject subject = subjects.get(i);
 					for (int k = 0; k < 1_000_000; k++) {
 						subject.run("order-" + k);
 					}
 					System.out.printf(Locale.ROOT, "| %s (%s) | %,.0f | %.2f× | %,.0f | %.2f× | %,d |%n", subject.name,
-							fair ? "fair" : "non-fair", uncontended[i], uncontended[i] / uncontended[0], contended[i],
-							contended[i] / contended[0], subject.entries());
+							fair ? "fair" : "non-fair", median(uncontended[i]), medianRatio(uncontended[i], uncontended[0]),
+							median(contended[i]), medianRatio(contended[i], contended[0]), subject.entries());
 				}
-				if (context.getBean(MeterRegistry.class).getMeters().size() != meters) {
-					throw new IllegalStateException("Meters were registered while measuring");
+				if (batonMeters(context) != meters) {
+					throw new IllegalStateException("Baton registered meters while measuring");
 				}
 			}
 		}
 	}
 
-	private static void lock(int iterations) throws Exception {
-		try (BenchmarkRedis redis = BenchmarkRedis.start();
-				ConfigurableApplicationContext context = application(true, redis)) {
+	private static void lock(BenchmarkRedis redis, int iterations) throws Exception {
+		try (ConfigurableApplicationContext context = application(true, redis);
+				ConfigurableApplicationContext unobserved = application(true, redis, LockObserver.NONE)) {
 			LettuceConnectionFactory factory = redis.newConnectionFactory();
 			try (RedisLockRegistry bare = new RedisLockRegistry(factory)) {
 				DistributedLockRegistry configured = context.getBean(DistributedLockRegistry.class);
 				LockedSection annotated = context.getBean(LockedSection.class);
+				LockedSection withoutMeters = unobserved.getBean(LockedSection.class);
 				List<LockSubject> subjects = List.of(
 						new LockSubject("Baton RedisLockRegistry, bare", () -> lockUnlock(bare, "bench:bare")),
-						new LockSubject("Baton registry bean, auto-configured, meters on",
-								() -> lockUnlock(configured, "bench:bean")),
-						new LockSubject("@DistributedLock method, auto-configured, meters on",
+						new LockSubject("Baton registry bean, auto-configured", () -> lockUnlock(configured, "bench:bean")),
+						new LockSubject("@DistributedLock method, auto-configured, observer replaced by LockObserver.NONE",
+								() -> withoutMeters.run("bench:unobserved")),
+						new LockSubject("@DistributedLock method, auto-configured, default meters and observations",
 								() -> annotated.run("bench:annotated")));
 				int slice = Math.max(1, iterations / LOCK_ROUNDS);
 				for (LockSubject subject : subjects) {
@@ -132,42 +133,65 @@ public final class ObservabilityBenchmark {
 		}
 	}
 
+	private static long batonMeters(ConfigurableApplicationContext context) {
+		return context.getBean(MeterRegistry.class)
+			.getMeters()
+			.stream()
+			.filter((meter) -> meter.getId().getName().startsWith("baton."))
+			.count();
+	}
+
 	private static void lockUnlock(DistributedLockRegistry registry, String key) {
 		dev.baton.lock.DistributedLock lock = registry.obtain(key);
 		lock.lock();
 		lock.unlock();
 	}
 
-	/** The application: Baton's auto-configuration with Actuator's metrics, and Redis when given one. */
-	private static ConfigurableApplicationContext application(boolean fair, BenchmarkRedis redis) {
-		List<String> properties = new ArrayList<>(List.of("spring.main.banner-mode=off", "logging.level.root=warn",
-				"baton.mutex.fair=" + fair));
-		if (redis != null) {
-			properties.add("spring.data.redis.host=" + redis.host());
-			properties.add("spring.data.redis.port=" + redis.port());
-		}
-		else {
-			properties.add("spring.autoconfigure.exclude=" + String.join(",", REDIS_AUTO_CONFIGURATIONS));
-		}
+	/** The application: Baton's auto-configuration with Actuator's metrics, on {@code redis}. */
+	private static ConfigurableApplicationContext application(boolean fair, BenchmarkRedis redis,
+			LockObserver... lockObserver) {
 		return new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
-			.properties(properties.toArray(String[]::new))
+			.initializers((context) -> {
+				for (LockObserver observer : lockObserver) {
+					context.getBeanFactory().registerSingleton("ownLockObserver", observer);
+				}
+			})
+			.properties("spring.main.banner-mode=off", "logging.level.root=warn", "baton.mutex.fair=" + fair,
+					"spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port())
 			.run();
 	}
 
-	private static final List<String> REDIS_AUTO_CONFIGURATIONS = List.of(
-			"org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
-			"org.springframework.boot.autoconfigure.data.redis.RedisReactiveAutoConfiguration",
-			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
-			"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration");
-
-	private static double median(Subject subject, String[] keys, int threads, long roundMillis) throws Exception {
-		measure(subject, keys, threads, roundMillis);
-		double[] results = new double[ROUNDS];
-		for (int round = 0; round < ROUNDS; round++) {
-			results[round] = measure(subject, keys, threads, roundMillis);
+	/**
+	 * Ops/s of every subject in {@link #ROUNDS} rounds after a warm-up round; in each round the
+	 * subjects take turns, so that each meets the same machine (it is shared and its load moves).
+	 */
+	private static double[][] interleaved(List<Subject> subjects, String[] keys, int threads, long roundMillis)
+			throws Exception {
+		double[][] results = new double[subjects.size()][ROUNDS];
+		for (Subject subject : subjects) {
+			measure(subject, keys, threads, roundMillis);
 		}
-		Arrays.sort(results);
-		return results[ROUNDS / 2];
+		for (int round = 0; round < ROUNDS; round++) {
+			for (int i = 0; i < subjects.size(); i++) {
+				results[i][round] = measure(subjects.get(i), keys, threads, roundMillis);
+			}
+		}
+		return results;
+	}
+
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		return sorted[sorted.length / 2];
+	}
+
+	/** The median over rounds of this subject's ops/s over the reference's in the same round. */
+	private static double medianRatio(double[] subject, double[] reference) {
+		double[] ratios = new double[subject.length];
+		for (int i = 0; i < ratios.length; i++) {
+			ratios[i] = subject[i] / reference[i];
+		}
+		return median(ratios);
 	}
 
 	private static double measure(Subject subject, String[] keys, int threads, long roundMillis) throws Exception {

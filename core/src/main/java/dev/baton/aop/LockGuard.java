@@ -4,21 +4,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.baton.Observed;
+import dev.baton.WaitObserver.Outcome;
+import dev.baton.WaitRecorder;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.DistributedLockRegistry;
 import dev.baton.lock.LockAcquisitionException;
 import dev.baton.lock.LockContext;
 import dev.baton.lock.LockException;
 import dev.baton.lock.LockHold;
-import dev.baton.WaitObserver.Outcome;
-import dev.baton.WaitRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
+
+import org.springframework.lang.Nullable;
 
 /** The locks of one {@code @DistributedLock} call: every key, taken in sorted order within one wait. */
 final class LockGuard implements Guard {
@@ -50,6 +54,7 @@ final class LockGuard implements Guard {
 	@Override
 	public Permit acquire() throws InterruptedException {
 		long start = System.nanoTime();
+		Observed wait = this.observer.startWait(keyText());
 		List<DistributedLock> taken = new ArrayList<>(this.keys.size());
 		for (String key : this.keys) {
 			DistributedLock lock = this.registry.obtain(key);
@@ -58,16 +63,19 @@ final class LockGuard implements Guard {
 				acquired = lock.tryLock(remaining(start), this.lease);
 			}
 			catch (InterruptedException | RuntimeException ex) {
-				giveBack(taken, start, Outcome.ERROR);
+				waited(wait, Outcome.ERROR, start, ex);
+				giveBack(taken);
 				throw ex;
 			}
 			if (!acquired) {
-				giveBack(taken, start, Outcome.TIMEOUT);
-				throw new LockAcquisitionException(this.name, key, this.wait);
+				LockAcquisitionException timeout = new LockAcquisitionException(this.name, key, this.wait);
+				waited(wait, Outcome.TIMEOUT, start, timeout);
+				giveBack(taken);
+				throw timeout;
 			}
 			taken.add(lock);
 		}
-		this.observer.waited(Outcome.ACQUIRED, System.nanoTime() - start);
+		waited(wait, Outcome.ACQUIRED, start, null);
 		return new HeldLocks(taken);
 	}
 
@@ -75,6 +83,7 @@ final class LockGuard implements Guard {
 	public Mono<Permit> acquireAsync() {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
+			Observed wait = this.observer.startWait(keyText());
 			List<LockHold> holds = Collections.synchronizedList(new ArrayList<>(this.keys.size()));
 			return Flux.fromIterable(this.keys)
 				.concatMap((key) -> this.registry.acquire(key, remaining(start), this.lease)
@@ -82,15 +91,17 @@ final class LockGuard implements Guard {
 							(ex) -> new LockAcquisitionException(this.name, key, this.wait)))
 				.doOnNext(holds::add)
 				.then(Mono.fromSupplier(() -> {
-					this.observer.waited(Outcome.ACQUIRED, System.nanoTime() - start);
+					waited(wait, Outcome.ACQUIRED, start, null);
 					return (Permit) new ReactiveHolds(List.copyOf(holds));
 				}))
 				.doOnError((ex) -> {
 					releaseQuietly(holds);
-					this.observer.waited((ex instanceof LockAcquisitionException) ? Outcome.TIMEOUT : Outcome.ERROR,
-							System.nanoTime() - start);
+					waited(wait, (ex instanceof LockAcquisitionException) ? Outcome.TIMEOUT : Outcome.ERROR, start, ex);
 				})
-				.doOnCancel(() -> releaseQuietly(holds));
+				.doOnCancel(() -> {
+					releaseQuietly(holds);
+					wait.end("cancelled", null);
+				});
 		});
 	}
 
@@ -99,8 +110,17 @@ final class LockGuard implements Guard {
 		return left.isNegative() ? Duration.ZERO : left;
 	}
 
-	private void giveBack(List<DistributedLock> taken, long start, Outcome outcome) {
+	/** The keys as observations show them: one key as it is, several joined by commas. */
+	private String keyText() {
+		return (this.keys.size() == 1) ? this.keys.get(0) : String.join(",", this.keys);
+	}
+
+	private void waited(Observed wait, Outcome outcome, long start, @Nullable Throwable error) {
 		this.observer.waited(outcome, System.nanoTime() - start);
+		wait.end(outcome.name().toLowerCase(Locale.ROOT), error);
+	}
+
+	private void giveBack(List<DistributedLock> taken) {
 		for (int i = taken.size() - 1; i >= 0; i--) {
 			try {
 				taken.get(i).unlock();
@@ -127,6 +147,8 @@ final class LockGuard implements Guard {
 
 		private final long since = LockGuard.this.observer.timeHold() ? System.nanoTime() : 0L;
 
+		private final Observed observed = LockGuard.this.observer.startHold(keyText());
+
 		private final AtomicBoolean closed = new AtomicBoolean();
 
 		HeldLocks(List<DistributedLock> locks) {
@@ -150,6 +172,7 @@ final class LockGuard implements Guard {
 					failure = (failure != null) ? failure : ex;
 				}
 			}
+			this.observed.end(null, failure);
 			if (failure != null) {
 				throw failure;
 			}
@@ -164,6 +187,8 @@ final class LockGuard implements Guard {
 
 		private final long since = LockGuard.this.observer.timeHold() ? System.nanoTime() : 0L;
 
+		private final Observed observed = LockGuard.this.observer.startHold(keyText());
+
 		private final AtomicBoolean closed = new AtomicBoolean();
 
 		ReactiveHolds(List<LockHold> holds) {
@@ -177,6 +202,7 @@ final class LockGuard implements Guard {
 					LockGuard.this.observer.held(System.nanoTime() - this.since);
 				}
 				releaseQuietly(new ArrayList<>(this.holds));
+				this.observed.end(null, null);
 			}
 		}
 
