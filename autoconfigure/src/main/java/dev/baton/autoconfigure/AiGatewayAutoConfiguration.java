@@ -170,6 +170,14 @@ public class AiGatewayAutoConfiguration {
 	@ConditionalOnClass(SanitizingFunction.class)
 	static class ActuatorConfiguration {
 
+		/** The upstream's last outcome, for the {@code baton} health: counted with the client's other metrics. */
+		@Bean
+		@ConditionalOnClass(name = BatonHealthIndicator.HEALTH_API)
+		@ConditionalOnMissingBean
+		AiUpstreamHealth batonAiUpstreamHealth() {
+			return new AiUpstreamHealth();
+		}
+
 		/**
 		 * Boot masks every value unless {@code show-values} is set; this keeps the key masked
 		 * even then, in {@code /actuator/configprops} and {@code /actuator/env}.
