@@ -158,7 +158,8 @@ public class AiGatewayAutoConfiguration {
 	static class MicrometerMetricsConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(value = AiGatewayMetrics.class, ignoredType = {
+				"dev.baton.autoconfigure.AiObservations", "dev.baton.autoconfigure.AiUpstreamHealth" })
 		AiGatewayMetrics batonAiGatewayMetrics(ObjectProvider<MeterRegistry> registry) {
 			MeterRegistry meters = registry.getIfAvailable();
 			return (meters != null) ? new MicrometerAiGatewayMetrics(meters) : AiGatewayMetrics.NONE;

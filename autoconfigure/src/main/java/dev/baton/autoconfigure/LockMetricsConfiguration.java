@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Configuration;
 class LockMetricsConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(value = LockObserver.class, ignoredType = "dev.baton.autoconfigure.LockObservations")
 	LockObserver batonLockObserver(MeterRegistry meters) {
 		return new MicrometerLockObserver(meters);
 	}

@@ -1,8 +1,5 @@
 package dev.baton.autoconfigure;
 
-import dev.baton.ai.AiGatewayMetrics;
-import dev.baton.lock.LockObserver;
-import dev.baton.singleflight.SingleFlightObserver;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -15,7 +12,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Micrometer Observations of each feature, when the application has an
- * {@link ObservationRegistry}: each an observer bean of its feature, next to its meters.
+ * {@link ObservationRegistry}: each an observer bean of its feature, next to its meters. The
+ * meters' beans back off for an observer of the application's own, not for these (declared
+ * with their own types, which the meters' conditions ignore).
  */
 final class ObservationConfigurations {
 
@@ -31,7 +30,7 @@ final class ObservationConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "batonLockObservations")
-		LockObserver batonLockObservations(ObservationRegistry registry, ObservationProperties properties) {
+		LockObservations batonLockObservations(ObservationRegistry registry, ObservationProperties properties) {
 			return new LockObservations(registry, properties.isIncludeKeys());
 		}
 
@@ -46,7 +45,7 @@ final class ObservationConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "batonSingleFlightObservations")
-		SingleFlightObserver batonSingleFlightObservations(ObservationRegistry registry,
+		SingleFlightObservations batonSingleFlightObservations(ObservationRegistry registry,
 				ObservationProperties properties) {
 			return new SingleFlightObservations(registry, properties.isIncludeKeys());
 		}
@@ -61,7 +60,7 @@ final class ObservationConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "batonAiObservations")
-		AiGatewayMetrics batonAiObservations(ObservationRegistry registry) {
+		AiObservations batonAiObservations(ObservationRegistry registry) {
 			return new AiObservations(registry);
 		}
 

@@ -29,7 +29,8 @@ import org.springframework.context.annotation.Configuration;
 class SingleFlightMetricsConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(value = SingleFlightObserver.class,
+			ignoredType = "dev.baton.autoconfigure.SingleFlightObservations")
 	SingleFlightObserver batonSingleFlightObserver(MeterRegistry meters) {
 		return new MicrometerSingleFlightObserver(meters);
 	}

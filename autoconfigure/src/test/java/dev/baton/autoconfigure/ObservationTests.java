@@ -18,6 +18,8 @@ import dev.baton.singleflight.FlightOptions;
 import dev.baton.singleflight.SingleFlight;
 import dev.baton.test.RedisTestServers;
 import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -133,6 +135,29 @@ class ObservationTests {
 								"gen_ai.usage.total_tokens", "gen_ai.response.model");
 						assertThat(Long.parseLong(call.high().get("gen_ai.usage.total_tokens"))).isPositive();
 					});
+				});
+		}
+	}
+
+	@Test
+	void keepsEveryFeaturesMetersNextToItsObservations() {
+		try (FakeOpenAiServer server = FakeOpenAiServer.start()) {
+			this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+				.withPropertyValues("baton.ai.base-url=" + server.baseUrl())
+				.run((context) -> {
+					context.getBean(Stock.class).reserve("sku-3");
+					context.getBean(SingleFlight.class).execute("p-3", FlightOptions.of(String.class).named("p"), () -> "x");
+					context.getBean(AiGatewayClient.class).chatBlocking(ChatRequest.of("hi"));
+					MeterRegistry meters = context.getBean(MeterRegistry.class);
+					assertThat(meters.get("baton.lock.acquire").tags("name", "stock", "outcome", "acquired")
+						.functionTimer()
+						.count()).isOne();
+					assertThat(meters.get("baton.singleflight.calls").tags("name", "p", "outcome", "leader")
+						.functionCounter()
+						.count()).isOne();
+					assertThat(meters.get("baton.ai.requests").tag("outcome", "success").timer().count()).isOne();
+					assertThat(context.getBean(Recorded.class).all()).extracting(Stopped::name)
+						.contains("baton.lock.wait", "baton.lock.hold", "baton.singleflight", "gen_ai.client.operation");
 				});
 		}
 	}
