@@ -10,9 +10,14 @@ import java.util.concurrent.TimeUnit;
 import dev.baton.test.RedisTestServers;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,6 +44,27 @@ class BatonEndpointTests {
 	void isNotThereUnlessExposed() {
 		this.runner.run((context) -> assertThat(context).doesNotHaveBean(BatonEndpoint.class)
 			.doesNotHaveBean(Activity.class));
+	}
+
+	@Test
+	void answersUnderActuatorBatonAndActuatorBatonLocksKey() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class, DistributedLockAutoConfiguration.class,
+					BatonActuatorAutoConfiguration.class, EndpointAutoConfiguration.class,
+					WebEndpointAutoConfiguration.class))
+			.withConfiguration(BootAutoConfigurations.redis())
+			.withPropertyValues(RedisTestServers.shared().springProperties())
+			.withPropertyValues("management.endpoints.web.exposure.include=baton")
+			.run((context) -> {
+				ExposableWebEndpoint baton = context.getBean(WebEndpointsSupplier.class)
+					.getEndpoints()
+					.stream()
+					.filter((endpoint) -> endpoint.getEndpointId().toString().equals("baton"))
+					.findFirst()
+					.orElseThrow();
+				assertThat(baton.getOperations()).extracting((operation) -> operation.getRequestPredicate().getPath())
+					.containsExactlyInAnyOrder("baton", "baton/{section}/{key}");
+			});
 	}
 
 	@Test
