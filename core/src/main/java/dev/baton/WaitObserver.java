@@ -34,7 +34,7 @@ public interface WaitObserver {
 	 * A wait ended (what the default {@link #recorder} forwards to).
 	 * @param name the permit's name (never its key)
 	 * @param outcome how it ended
-	 * @param nanos how long it lasted, in nanoseconds; {@code 0} when the permit was free at once
+	 * @param nanos how long it lasted, in nanoseconds; {@code 0} when the caller did not have to wait
 	 */
 	default void waited(String name, Outcome outcome, long nanos) {
 	}

@@ -27,8 +27,8 @@ public interface WaitRecorder {
 	};
 
 	/**
-	 * A wait ended. A permit that was free at once is recorded as {@link Outcome#ACQUIRED} with
-	 * {@code 0} nanoseconds: its caller does not read the clock.
+	 * A wait ended. A caller that did not have to wait (the permit was free, or granted or
+	 * refused on arrival) is recorded with {@code 0} nanoseconds: it does not read the clock.
 	 * @param outcome how it ended
 	 * @param nanos how long it lasted, in nanoseconds
 	 */

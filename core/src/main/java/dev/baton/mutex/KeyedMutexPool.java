@@ -200,11 +200,14 @@ public final class KeyedMutexPool {
 
 	/** The slow path, kept apart so that the fast one stays small enough to be inlined. */
 	private MutexPermit queue(MutexPermit permit, Duration wait, Thread thread) throws InterruptedException {
-		long start = clock();
 		String key = permit.getKey();
 		BlockingWaiter waiter = new BlockingWaiter(permit, thread);
 		this.table.arrive(waiter, wait == null || !wait.isZero());
+		// Only a caller that has to wait reads the clock: one granted on arrival (a barging
+		// non-fair caller) or refused at once waited for nothing worth two clock readings.
+		long start = 0L;
 		if (!waiter.granted && waiter.queued) {
+			start = clock();
 			Long deadline = (wait != null) ? System.nanoTime() + wait.toNanos() : null;
 			try {
 				waiter.await(this.table, key, deadline);
@@ -251,9 +254,10 @@ public final class KeyedMutexPool {
 		return (this.recorder != WaitRecorder.NONE) ? System.nanoTime() : 0L;
 	}
 
+	/** Records a wait that ended with {@code outcome}, begun at {@code start} ({@code 0}: it did not wait). */
 	void observeWait(Outcome outcome, long start) {
 		if (this.recorder != WaitRecorder.NONE) {
-			this.recorder.waited(outcome, System.nanoTime() - start);
+			this.recorder.waited(outcome, (start != 0L) ? System.nanoTime() - start : 0L);
 		}
 	}
 
