@@ -40,6 +40,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY_4;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.OBSERVATION;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.OBSERVATION_4;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.REACTIVE_REDIS;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.REACTIVE_REDIS_4;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.WEB_CLIENT;
@@ -53,6 +55,7 @@ import static dev.baton.autoconfigure.BootAutoConfigurationNames.WEB_CLIENT_4;
  */
 @AutoConfiguration(after = { BatonAutoConfiguration.class, SingleFlightAutoConfiguration.class },
 		afterName = { REACTIVE_REDIS, REACTIVE_REDIS_4, WEB_CLIENT, WEB_CLIENT_4, METER_REGISTRY, METER_REGISTRY_4,
+				OBSERVATION, OBSERVATION_4,
 				"io.github.resilience4j.springboot3.bulkhead.autoconfigure.BulkheadAutoConfiguration",
 				"io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
 				"io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
@@ -66,7 +69,7 @@ import static dev.baton.autoconfigure.BootAutoConfigurationNames.WEB_CLIENT_4;
 @ConditionalOnProperty(prefix = "baton.ai", name = "base-url")
 @EnableConfigurationProperties(AiProperties.class)
 @Import({ AiResilienceDefaults.class, AiGatewayAutoConfiguration.MicrometerMetricsConfiguration.class,
-		AiGatewayAutoConfiguration.ActuatorConfiguration.class })
+		ObservationConfigurations.Ai.class, AiGatewayAutoConfiguration.ActuatorConfiguration.class })
 public class AiGatewayAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(AiGatewayAutoConfiguration.class);
@@ -84,7 +87,7 @@ public class AiGatewayAutoConfiguration {
 			.singleFlight(singleFlight.getIfAvailable())
 			.webClientBuilder(webClient.getIfAvailable(WebClient::builder))
 			.json(json)
-			.metrics(metrics.getIfAvailable(() -> AiGatewayMetrics.NONE));
+			.metrics(CompositeObservers.ai(metrics.orderedStream().toList()));
 		new AiResilienceInstances(properties).apply(builder, bulkheads.getIfAvailable(),
 				rateLimiters.getIfAvailable(), retries.getIfAvailable(), timeLimiters.getIfAvailable());
 		ReactiveStringRedisTemplate template = redis.getIfAvailable();
@@ -165,7 +168,8 @@ public class AiGatewayAutoConfiguration {
 	static class MicrometerMetricsConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(value = AiGatewayMetrics.class, ignoredType = {
+				"dev.baton.autoconfigure.AiObservations", "dev.baton.autoconfigure.AiUpstreamHealth" })
 		AiGatewayMetrics batonAiGatewayMetrics(ObjectProvider<MeterRegistry> registry) {
 			MeterRegistry meters = registry.getIfAvailable();
 			return (meters != null) ? new MicrometerAiGatewayMetrics(meters) : AiGatewayMetrics.NONE;
@@ -176,6 +180,14 @@ public class AiGatewayAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(SanitizingFunction.class)
 	static class ActuatorConfiguration {
+
+		/** The upstream's last outcome, for the {@code baton} health: counted with the client's other metrics. */
+		@Bean
+		@ConditionalOnClass(name = BatonHealthIndicator.HEALTH_API)
+		@ConditionalOnMissingBean
+		AiUpstreamHealth batonAiUpstreamHealth() {
+			return new AiUpstreamHealth();
+		}
 
 		/**
 		 * Boot masks every value unless {@code show-values} is set; this keeps the key masked

@@ -30,6 +30,10 @@ final class BootAutoConfigurationNames {
 
 	static final String METER_REGISTRY_4 = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration";
 
+	static final String OBSERVATION = "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration";
+
+	static final String OBSERVATION_4 = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration";
+
 	private BootAutoConfigurationNames() {
 	}
 

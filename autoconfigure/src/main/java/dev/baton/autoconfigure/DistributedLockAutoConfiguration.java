@@ -24,6 +24,8 @@ import org.springframework.core.env.Environment;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.AOP;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY_4;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.OBSERVATION;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.OBSERVATION_4;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS_4;
 
@@ -33,11 +35,11 @@ import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS_4;
  * a warning) and the {@code @DistributedLock} aspect.
  */
 @AutoConfiguration(after = BatonAutoConfiguration.class,
-		afterName = { REDIS, REDIS_4, AOP, METER_REGISTRY, METER_REGISTRY_4 })
+		afterName = { REDIS, REDIS_4, AOP, METER_REGISTRY, METER_REGISTRY_4, OBSERVATION, OBSERVATION_4 })
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LockProperties.class)
 @Import({ BatonAopConfiguration.class, LockRegistryConfigurations.Redlock.class, LockRegistryConfigurations.Redis.class,
-		LockRegistryConfigurations.Local.class, LockMetricsConfiguration.class })
+		LockRegistryConfigurations.Local.class, LockMetricsConfiguration.class, ObservationConfigurations.Locks.class })
 public class DistributedLockAutoConfiguration {
 
 	@Bean
@@ -45,7 +47,7 @@ public class DistributedLockAutoConfiguration {
 	DistributedLockAspect distributedLockAspect(DistributedLockRegistry registry, KeyExpressionEvaluator expressions,
 			DurationAttribute durations, LockProperties properties, ObjectProvider<LockObserver> observer) {
 		return new DistributedLockAspect(registry, expressions, durations, properties.getWaitTime(),
-				properties.getOnTimeout(), observer.getIfAvailable(() -> LockObserver.NONE));
+				properties.getOnTimeout(), CompositeObservers.locks(observer.orderedStream().toList()));
 	}
 
 	/** Applies the aspect wherever the annotation is found; the aspect is created on the first call. */

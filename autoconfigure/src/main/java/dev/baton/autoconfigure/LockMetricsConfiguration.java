@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Configuration;
 class LockMetricsConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(value = LockObserver.class, ignoredType = "dev.baton.autoconfigure.LockObservations")
 	LockObserver batonLockObserver(MeterRegistry meters) {
 		return new MicrometerLockObserver(meters);
 	}
@@ -48,10 +48,11 @@ class LockMetricsConfiguration {
 		};
 	}
 
-	static final class MicrometerLockObserver extends WaitTimers implements LockObserver {
+	/** Times every hold: a lock's hold costs a Redis round trip, next to which two clock readings are nothing. */
+	static final class MicrometerLockObserver extends WaitMeters implements LockObserver {
 
 		MicrometerLockObserver(MeterRegistry meters) {
-			super(meters, "baton.lock.acquire", "baton.lock.held", "a distributed lock");
+			super(meters, "baton.lock.acquire", "baton.lock.held", "a distributed lock", 1);
 		}
 
 	}

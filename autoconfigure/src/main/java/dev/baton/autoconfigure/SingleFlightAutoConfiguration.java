@@ -33,6 +33,8 @@ import static dev.baton.autoconfigure.BootAutoConfigurationNames.JACKSON;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.JACKSON_4;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.METER_REGISTRY_4;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.OBSERVATION;
+import static dev.baton.autoconfigure.BootAutoConfigurationNames.OBSERVATION_4;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS;
 import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS_4;
 
@@ -43,10 +45,11 @@ import static dev.baton.autoconfigure.BootAutoConfigurationNames.REDIS_4;
  * classpath there is no local cache (L1): every call that is not coalesced goes to Redis.
  */
 @AutoConfiguration(after = BatonAutoConfiguration.class,
-		afterName = { REDIS, REDIS_4, AOP, JACKSON, JACKSON_4, METER_REGISTRY, METER_REGISTRY_4 })
+		afterName = { REDIS, REDIS_4, AOP, JACKSON, JACKSON_4, METER_REGISTRY, METER_REGISTRY_4, OBSERVATION,
+				OBSERVATION_4 })
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SingleFlightProperties.class)
-@Import({ BatonAopConfiguration.class, SingleFlightMetricsConfiguration.class })
+@Import({ BatonAopConfiguration.class, SingleFlightMetricsConfiguration.class, ObservationConfigurations.Flights.class })
 public class SingleFlightAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(SingleFlightAutoConfiguration.class);
@@ -86,7 +89,7 @@ public class SingleFlightAutoConfiguration {
 			ApplicationContext context) {
 		SingleFlightBuilder builder = builder(properties, keyspace, context.getClassLoader());
 		builder.json(json);
-		observer.ifAvailable(builder::observer);
+		builder.observer(CompositeObservers.flights(observer.orderedStream().toList()));
 		RedisConnectionFactory redis = connectionFactory.getIfAvailable();
 		if (redis == null) {
 			logger.warn("No RedisConnectionFactory: @SingleFlight shares results within this JVM only; every "

@@ -87,11 +87,11 @@ class SingleFlightAspectTests {
 			service.product("m");
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			String name = "FlightService.product";
-			assertThat(meters.get("baton.singleflight.calls").tag("name", name).tag("outcome", "leader").counter().count())
+			assertThat(meters.get("baton.singleflight.calls").tag("name", name).tag("outcome", "leader").functionCounter().count())
 				.isEqualTo(1);
-			assertThat(meters.get("baton.singleflight.calls").tag("name", name).tag("outcome", "l1_hit").counter().count())
+			assertThat(meters.get("baton.singleflight.calls").tag("name", name).tag("outcome", "l1_hit").functionCounter().count())
 				.isEqualTo(1);
-			assertThat(meters.get("baton.singleflight.executions").tag("name", name).counter().count()).isEqualTo(1);
+			assertThat(meters.get("baton.singleflight.executions").tag("name", name).functionCounter().count()).isEqualTo(1);
 			assertThat(meters.find("baton.singleflight.calls").tagKeys("key").meters()).isEmpty();
 		});
 	}

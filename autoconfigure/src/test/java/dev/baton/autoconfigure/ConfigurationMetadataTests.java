@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
 	private static final List<Class<?>> PROPERTIES = List.of(BatonProperties.class, LockProperties.class,
-			MutexProperties.class, SingleFlightProperties.class, AiProperties.class);
+			MutexProperties.class, SingleFlightProperties.class, AiProperties.class, ObservationProperties.class,
+			ActuatorProperties.class);
 
 	@Test
 	void listsEveryBatonPropertyWithItsDescription() throws IOException {

@@ -1,6 +1,9 @@
 package dev.baton.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.baton.annotation.KeyedMutex;
 import dev.baton.aop.KeyExpressionEvaluator;
@@ -9,6 +12,7 @@ import dev.baton.aop.KeyedMutexValidator;
 import dev.baton.mutex.KeyedMutexPool;
 import dev.baton.mutex.MutexObserver;
 import dev.baton.mutex.MutexPermit;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -81,9 +85,12 @@ class KeyedMutexAutoConfigurationTests {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			KeyedMutexPool pool = context.getBean(KeyedMutexPool.class);
 			context.getBean(Checkout.class).pay("alice");
-			assertThat(registry.get("baton.mutex.wait").tag("name", "checkout").tag("outcome", "acquired").timer().count())
-				.isOne();
-			assertThat(registry.get("baton.mutex.held").tag("name", "checkout").timer().count()).isOne();
+			assertThat(registry.get("baton.mutex.wait")
+				.tag("name", "checkout")
+				.tag("outcome", "acquired")
+				.functionTimer()
+				.count()).isOne();
+			assertThat(registry.get("baton.mutex.held").tag("name", "checkout").functionTimer()).isNotNull();
 			assertThat(registry.get("baton.mutex.keys").gauge().value()).isZero();
 			try (MutexPermit held = pool.lock("alice")) {
 				assertThat(registry.get("baton.mutex.keys").gauge().value()).isOne();
@@ -91,6 +98,58 @@ class KeyedMutexAutoConfigurationTests {
 			assertThat(registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
 				.noneMatch((tag) -> tag.getValue().equals("alice")));
 		});
+	}
+
+	@Test
+	void countsEveryWaitExactlyAndTimesASampleOfHolds() {
+		this.runner.withConfiguration(BootAutoConfigurations.metrics()).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			KeyedMutexPool pool = context.getBean(KeyedMutexPool.class).named("orders");
+			int holds = 25_600;
+			for (int i = 0; i < holds; i++) {
+				pool.lock("user-" + (i % 10)).close();
+			}
+			try (MutexPermit held = pool.lock("busy")) {
+				CompletableFuture.runAsync(() -> assertThat(tryFor(pool, "busy", Duration.ofMillis(50))).isFalse()).get();
+			}
+			FunctionTimer acquired = registry.get("baton.mutex.wait").tags("name", "orders", "outcome", "acquired")
+				.functionTimer();
+			FunctionTimer timeouts = registry.get("baton.mutex.wait").tags("name", "orders", "outcome", "timeout")
+				.functionTimer();
+			FunctionTimer held = registry.get("baton.mutex.held").tag("name", "orders").functionTimer();
+			assertThat(acquired.count()).isEqualTo(holds + 1);
+			assertThat(timeouts.count()).isOne();
+			assertThat(timeouts.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(50.0);
+			// One hold in 256, at random: 100 expected; 6 standard deviations either way.
+			assertThat(held.count()).isBetween(40.0, 160.0);
+			assertThat(held.mean(TimeUnit.NANOSECONDS)).isPositive();
+		});
+	}
+
+	@Test
+	void registersMetersOncePerNameNeverPerCall() {
+		this.runner.withConfiguration(BootAutoConfigurations.metrics()).withBean(Checkout.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			Checkout checkout = context.getBean(Checkout.class);
+			checkout.pay("warm-up");
+			AtomicInteger added = new AtomicInteger();
+			registry.config().onMeterAdded((meter) -> added.incrementAndGet());
+			int before = registry.getMeters().size();
+			for (int i = 0; i < 1_000; i++) {
+				checkout.pay("user-" + i);
+			}
+			assertThat(added).hasValue(0);
+			assertThat(registry.getMeters()).hasSize(before);
+		});
+	}
+
+	private static boolean tryFor(KeyedMutexPool pool, String key, Duration wait) {
+		try {
+			return pool.tryLock(key, wait).isPresent();
+		}
+		catch (InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.baton.Observed;
 import dev.baton.json.JsonCodec;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
@@ -165,6 +166,7 @@ public final class AiGatewayClient {
 		long estimate = estimate(request);
 		Map<String, Object> body = request.toBody(this.defaultModel, true);
 		long start = System.nanoTime();
+		Observed observed = this.metrics.requestStarted(model, "chat");
 		return Flux.defer(() -> {
 			AtomicBoolean started = new AtomicBoolean();
 			return this.gate.runMany(() -> this.quota.admit(estimate)
@@ -179,9 +181,12 @@ public final class AiGatewayClient {
 			.transform(RetryOperator.of(this.retry))
 			.transform((chunks) -> withinTotalTimeout(chunks, model))
 			.concatMap((chunk) -> (chunk.usage() != null)
-					? account(model, estimate, chunk.usage()).thenReturn(chunk) : Mono.just(chunk))
-			.doOnComplete(() -> completed(model, "success", start))
-			.doOnError((ex) -> completed(model, outcome(ex), start));
+					? account(model, estimate, chunk.usage()).doOnSuccess((done) -> observeUsage(observed, chunk.usage()))
+						.thenReturn(chunk)
+					: Mono.just(chunk))
+			.doOnComplete(() -> completed(model, "success", start, observed, null))
+			.doOnError((ex) -> completed(model, outcome(ex), start, observed, ex))
+			.doOnCancel(() -> observed.end("cancelled", null));
 	}
 
 	/**
@@ -215,14 +220,20 @@ public final class AiGatewayClient {
 		long estimate = estimate(request);
 		Map<String, Object> body = request.toBody(this.defaultModel, false);
 		long start = System.nanoTime();
+		Observed observed = this.metrics.requestStarted(model, "chat");
 		return Mono.defer(() -> this.gate.run(() -> this.quota.admit(estimate)
 			.then(send(body, model))
 			.onErrorResume((ex) -> afterFailedAttempt(ex, model, estimate))))
 			.transform(RetryOperator.of(this.retry))
 			.timeout(this.totalTimeout, Mono.error(() -> gaveUp(model)))
 			.flatMap((completion) -> account(model, estimate, completion.usage()).thenReturn(completion))
-			.doOnSuccess((completion) -> completed(model, "success", start))
-			.doOnError((ex) -> completed(model, outcome(ex), start));
+			.doOnSuccess((completion) -> {
+				observed.detail("gen_ai.response.model", completion.model());
+				observeUsage(observed, completion.usage());
+				completed(model, "success", start, observed, null);
+			})
+			.doOnError((ex) -> completed(model, outcome(ex), start, observed, ex))
+			.doOnCancel(() -> observed.end("cancelled", null));
 	}
 
 	private Mono<ChatCompletion> send(Map<String, Object> body, String model) {
@@ -256,8 +267,17 @@ public final class AiGatewayClient {
 				+ ((request.maxTokens() != null) ? request.maxTokens() : this.assumedCompletionTokens);
 	}
 
-	private void completed(String model, String outcome, long startNanos) {
+	private void completed(String model, String outcome, long startNanos, Observed observed, @Nullable Throwable error) {
 		this.metrics.requestCompleted(model, outcome, Duration.ofNanos(System.nanoTime() - startNanos));
+		observed.end(outcome, error);
+	}
+
+	private static void observeUsage(Observed observed, @Nullable TokenUsage usage) {
+		if (usage != null) {
+			observed.detail("gen_ai.usage.input_tokens", Long.toString(usage.promptTokens()))
+				.detail("gen_ai.usage.output_tokens", Long.toString(usage.completionTokens()))
+				.detail("gen_ai.usage.total_tokens", Long.toString(usage.promptTokens() + usage.completionTokens()));
+		}
 	}
 
 	private static String outcome(Throwable ex) {

@@ -3,6 +3,8 @@ package dev.baton.ai;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 
+import dev.baton.Observed;
+
 /**
  * What the client reports as it works. {@link #NONE} reports nothing;
  * {@link MicrometerAiGatewayMetrics} turns it into {@code baton.ai.*} meters.
@@ -12,6 +14,15 @@ public interface AiGatewayMetrics {
 	/** Reports nothing. */
 	AiGatewayMetrics NONE = new AiGatewayMetrics() {
 	};
+
+	/**
+	 * A call begins (before its waits and retries): what observes it until it ends, with
+	 * {@code success} or the failure's kind, and its token usage as details.
+	 * @return {@link Observed#NONE} by default
+	 */
+	default Observed requestStarted(String model, String operation) {
+		return Observed.NONE;
+	}
 
 	/** A call ended (after its retries): {@code outcome} is {@code success} or the failure's kind. */
 	default void requestCompleted(String model, String outcome, Duration duration) {

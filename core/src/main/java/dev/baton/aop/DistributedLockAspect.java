@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.baton.WaitRecorder;
 import dev.baton.annotation.DistributedLock;
 import dev.baton.annotation.OnTimeout;
 import dev.baton.lock.DistributedLockRegistry;
@@ -87,7 +88,7 @@ public final class DistributedLockAspect implements MethodInterceptor, Disposabl
 		for (String expression : spec.expressions()) {
 			keys.add(this.expressions.evaluate(method, expression, args, joinPoint.getTarget()));
 		}
-		LockGuard guard = new LockGuard(this.registry, this.observer, spec.name(), List.copyOf(keys), spec.waitTime(),
+		LockGuard guard = new LockGuard(this.registry, spec.recorder(), spec.name(), List.copyOf(keys), spec.waitTime(),
 				spec.lease(), spec.onTimeout().outcome(), spec.holdAtLeast(), this.minimumHold);
 		return GuardedInvocation.proceed(joinPoint, spec.kind(), guard, spec.onTimeout());
 	}
@@ -110,11 +111,12 @@ public final class DistributedLockAspect implements MethodInterceptor, Disposabl
 			throw new IllegalStateException("No @DistributedLock found on " + MethodLabel.describe(method));
 		}
 		Duration wait = this.durations.resolve(method, "waitTime", annotation.waitTime());
-		return new LockSpec(MethodLabel.name(method, annotation.name()), expressions(annotation),
-				(wait != null) ? wait : this.defaultWait, this.durations.resolve(method, "leaseTime", annotation.leaseTime()),
+		String name = MethodLabel.name(method, annotation.name());
+		return new LockSpec(name, expressions(annotation), (wait != null) ? wait : this.defaultWait,
+				this.durations.resolve(method, "leaseTime", annotation.leaseTime()),
 				positive(this.durations.resolve(method, "holdAtLeast", annotation.holdAtLeast())),
 				annotation.condition().isEmpty() ? null : annotation.condition(), ReturnKind.of(method),
-				timeoutPolicy(method, beanClass, annotation, this.defaultOnTimeout));
+				timeoutPolicy(method, beanClass, annotation, this.defaultOnTimeout), this.observer.recorder(name));
 	}
 
 	@Nullable
@@ -133,7 +135,8 @@ public final class DistributedLockAspect implements MethodInterceptor, Disposabl
 	}
 
 	private record LockSpec(String name, List<String> expressions, Duration waitTime, Duration lease,
-			@Nullable Duration holdAtLeast, @Nullable String condition, ReturnKind kind, TimeoutPolicy onTimeout) {
+			@Nullable Duration holdAtLeast, @Nullable String condition, ReturnKind kind, TimeoutPolicy onTimeout,
+			WaitRecorder recorder) {
 	}
 
 }

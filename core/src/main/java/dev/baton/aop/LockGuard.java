@@ -4,18 +4,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.baton.Observed;
+import dev.baton.WaitObserver.Outcome;
+import dev.baton.WaitRecorder;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.DistributedLockRegistry;
 import dev.baton.lock.LockAcquisitionException;
 import dev.baton.lock.LockContext;
 import dev.baton.lock.LockException;
 import dev.baton.lock.LockHold;
-import dev.baton.lock.LockObserver;
-import dev.baton.WaitObserver.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -32,7 +34,7 @@ final class LockGuard implements Guard {
 
 	private final DistributedLockRegistry registry;
 
-	private final LockObserver observer;
+	private final WaitRecorder observer;
 
 	private final String name;
 
@@ -56,7 +58,7 @@ final class LockGuard implements Guard {
 	 * this long after the locks were taken
 	 * @param minimumHold the timers of such releases
 	 */
-	LockGuard(DistributedLockRegistry registry, LockObserver observer, String name, List<String> keys, Duration wait,
+	LockGuard(DistributedLockRegistry registry, WaitRecorder observer, String name, List<String> keys, Duration wait,
 			Duration lease, Outcome timeoutOutcome, @Nullable Duration holdAtLeast, MinimumHold minimumHold) {
 		this.registry = registry;
 		this.observer = observer;
@@ -81,6 +83,7 @@ final class LockGuard implements Guard {
 			return new ThreadSection(await(acquireAsync()));
 		}
 		long start = System.nanoTime();
+		Observed wait = this.observer.startWait(keyText());
 		List<DistributedLock> taken = new ArrayList<>(this.keys.size());
 		for (String key : this.keys) {
 			DistributedLock lock = this.registry.obtain(key);
@@ -89,16 +92,19 @@ final class LockGuard implements Guard {
 				acquired = lock.tryLock(remaining(start), this.lease);
 			}
 			catch (InterruptedException | RuntimeException ex) {
-				giveBack(taken, start, Outcome.ERROR);
+				waited(wait, Outcome.ERROR, start, ex);
+				giveBack(taken);
 				throw ex;
 			}
 			if (!acquired) {
-				giveBack(taken, start, this.timeoutOutcome);
-				throw new LockAcquisitionException(this.name, key, this.wait);
+				LockAcquisitionException timeout = new LockAcquisitionException(this.name, key, this.wait);
+				waited(wait, this.timeoutOutcome, start, timeout);
+				giveBack(taken);
+				throw timeout;
 			}
 			taken.add(lock);
 		}
-		this.observer.waited(this.name, Outcome.ACQUIRED, System.nanoTime() - start);
+		waited(wait, Outcome.ACQUIRED, start, null);
 		return new HeldLocks(taken);
 	}
 
@@ -106,6 +112,7 @@ final class LockGuard implements Guard {
 	public Mono<Permit> acquireAsync() {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
+			Observed wait = this.observer.startWait(keyText());
 			List<LockHold> holds = Collections.synchronizedList(new ArrayList<>(this.keys.size()));
 			return Flux.fromIterable(this.keys)
 				.concatMap((key) -> this.registry.acquire(key, remaining(start), this.lease)
@@ -113,16 +120,18 @@ final class LockGuard implements Guard {
 							(ex) -> new LockAcquisitionException(this.name, key, this.wait)))
 				.doOnNext(holds::add)
 				.then(Mono.fromSupplier(() -> {
-					this.observer.waited(this.name, Outcome.ACQUIRED, System.nanoTime() - start);
+					waited(wait, Outcome.ACQUIRED, start, null);
 					return (Permit) new ReactiveHolds(List.copyOf(holds));
 				}))
 				.doOnError((ex) -> {
 					releaseQuietly(holds);
-					this.observer.waited(this.name,
-							(ex instanceof LockAcquisitionException) ? this.timeoutOutcome : Outcome.ERROR,
-							System.nanoTime() - start);
+					waited(wait, (ex instanceof LockAcquisitionException) ? this.timeoutOutcome : Outcome.ERROR, start,
+							ex);
 				})
-				.doOnCancel(() -> releaseQuietly(holds));
+				.doOnCancel(() -> {
+					releaseQuietly(holds);
+					wait.end("cancelled", null);
+				});
 		});
 	}
 
@@ -148,8 +157,17 @@ final class LockGuard implements Guard {
 		return left.isNegative() ? Duration.ZERO : left;
 	}
 
-	private void giveBack(List<DistributedLock> taken, long start, Outcome outcome) {
-		this.observer.waited(this.name, outcome, System.nanoTime() - start);
+	/** The keys as observations show them: one key as it is, several joined by commas. */
+	private String keyText() {
+		return (this.keys.size() == 1) ? this.keys.get(0) : String.join(",", this.keys);
+	}
+
+	private void waited(Observed wait, Outcome outcome, long start, @Nullable Throwable error) {
+		this.observer.waited(outcome, System.nanoTime() - start);
+		wait.end(outcome.name().toLowerCase(Locale.ROOT), error);
+	}
+
+	private void giveBack(List<DistributedLock> taken) {
 		for (int i = taken.size() - 1; i >= 0; i--) {
 			try {
 				taken.get(i).unlock();
@@ -174,7 +192,9 @@ final class LockGuard implements Guard {
 
 		private final List<DistributedLock> locks;
 
-		private final long since = System.nanoTime();
+		private final long since = LockGuard.this.observer.timeHold() ? System.nanoTime() : 0L;
+
+		private final Observed observed = LockGuard.this.observer.startHold(keyText());
 
 		private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -187,7 +207,9 @@ final class LockGuard implements Guard {
 			if (!this.closed.compareAndSet(false, true)) {
 				return;
 			}
-			LockGuard.this.observer.held(LockGuard.this.name, System.nanoTime() - this.since);
+			if (this.since != 0L) {
+				LockGuard.this.observer.held(System.nanoTime() - this.since);
+			}
 			LockException failure = null;
 			for (int i = this.locks.size() - 1; i >= 0; i--) {
 				try {
@@ -197,6 +219,7 @@ final class LockGuard implements Guard {
 					failure = (failure != null) ? failure : ex;
 				}
 			}
+			this.observed.end(null, failure);
 			if (failure != null) {
 				throw failure;
 			}
@@ -209,7 +232,10 @@ final class LockGuard implements Guard {
 
 		private final List<LockHold> holds;
 
+		/** Read always: a minimum hold counts from it. */
 		private final long since = System.nanoTime();
+
+		private final Observed observed = LockGuard.this.observer.startHold(keyText());
 
 		private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -231,8 +257,11 @@ final class LockGuard implements Guard {
 		}
 
 		private void release() {
-			LockGuard.this.observer.held(LockGuard.this.name, System.nanoTime() - this.since);
+			if (LockGuard.this.observer.timeHold()) {
+				LockGuard.this.observer.held(System.nanoTime() - this.since);
+			}
 			releaseQuietly(new ArrayList<>(this.holds));
+			this.observed.end(null, null);
 		}
 
 		/** The innermost lock's fencing token, as {@code withLock} gives it. */

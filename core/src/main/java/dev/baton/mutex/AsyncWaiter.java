@@ -81,10 +81,9 @@ final class AsyncWaiter extends Waiter {
 	}
 
 	private void deliver() {
-		this.permit.grantedAt = this.pool.clock();
 		if (STATE.compareAndSet(this, WAITING, DELIVERED)) {
 			cancelTimer();
-			this.pool.observeWait(Outcome.ACQUIRED, this.start);
+			this.pool.granted(this.permit, this.start);
 			this.sink.success(this.permit);
 		}
 		else if (this.state == ABANDONED) {

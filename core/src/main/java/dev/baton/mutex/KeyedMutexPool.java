@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.baton.BatonException;
 import dev.baton.WaitObserver.Outcome;
+import dev.baton.WaitRecorder;
 import reactor.core.publisher.Mono;
 
 import org.springframework.util.Assert;
@@ -45,6 +46,9 @@ public final class KeyedMutexPool {
 
 	private final MutexObserver observer;
 
+	/** This view's recorder, asked for once when the view is made; {@link WaitRecorder#NONE} reads no clock. */
+	private final WaitRecorder recorder;
+
 	/** A fair pool that observes nothing. */
 	public KeyedMutexPool() {
 		this(true, MutexObserver.NONE);
@@ -69,6 +73,7 @@ public final class KeyedMutexPool {
 		this.table = table;
 		this.name = name;
 		this.observer = observer;
+		this.recorder = (observer != MutexObserver.NONE) ? observer.recorder(name) : WaitRecorder.NONE;
 	}
 
 	/**
@@ -183,24 +188,26 @@ public final class KeyedMutexPool {
 		if (Thread.interrupted()) {
 			throw new InterruptedException();
 		}
-		long start = clock();
 		Thread thread = Thread.currentThread();
 		MutexPermit permit = new MutexPermit(this, key, thread);
 		if (this.table.tryTake(permit)) {
-			observeWait(Outcome.ACQUIRED, start);
-			permit.grantedAt = clock();
+			// Free at once: a wait of zero, recorded without reading the clock.
+			granted(permit, 0L);
 			return permit;
 		}
-		return queue(permit, wait, start, thread);
+		return queue(permit, wait, thread);
 	}
 
 	/** The slow path, kept apart so that the fast one stays small enough to be inlined. */
-	private MutexPermit queue(MutexPermit permit, Duration wait, long start, Thread thread)
-			throws InterruptedException {
+	private MutexPermit queue(MutexPermit permit, Duration wait, Thread thread) throws InterruptedException {
 		String key = permit.getKey();
 		BlockingWaiter waiter = new BlockingWaiter(permit, thread);
 		this.table.arrive(waiter, wait == null || !wait.isZero());
+		// Only a caller that has to wait reads the clock: one granted on arrival (a barging
+		// non-fair caller) or refused at once waited for nothing worth two clock readings.
+		long start = 0L;
 		if (!waiter.granted && waiter.queued) {
+			start = clock();
 			Long deadline = (wait != null) ? System.nanoTime() + wait.toNanos() : null;
 			try {
 				waiter.await(this.table, key, deadline);
@@ -210,17 +217,32 @@ public final class KeyedMutexPool {
 				throw ex;
 			}
 		}
-		observeWait(waiter.granted ? Outcome.ACQUIRED : Outcome.TIMEOUT, start);
 		if (!waiter.granted) {
+			observeWait(Outcome.TIMEOUT, start);
 			return null;
 		}
-		permit.grantedAt = clock();
+		granted(permit, start);
 		return permit;
 	}
 
+	/**
+	 * Records a granted wait that began at {@code start} ({@code 0}: it did not wait) and
+	 * starts the hold's clock if the recorder times this hold.
+	 */
+	void granted(MutexPermit permit, long start) {
+		WaitRecorder recorder = this.recorder;
+		if (recorder != WaitRecorder.NONE) {
+			recorder.waited(Outcome.ACQUIRED, (start != 0L) ? System.nanoTime() - start : 0L);
+			if (recorder.timeHold()) {
+				permit.grantedAt = System.nanoTime();
+			}
+		}
+	}
+
+	/** Records the end of a hold whose clock started at {@code grantedAt} ({@code 0}: not timed). */
 	void observeHeld(long grantedAt) {
-		if (this.observer != MutexObserver.NONE) {
-			this.observer.held(this.name, clock() - grantedAt);
+		if (grantedAt != 0L) {
+			this.recorder.held(System.nanoTime() - grantedAt);
 		}
 	}
 
@@ -229,12 +251,13 @@ public final class KeyedMutexPool {
 	}
 
 	long clock() {
-		return (this.observer != MutexObserver.NONE) ? System.nanoTime() : 0L;
+		return (this.recorder != WaitRecorder.NONE) ? System.nanoTime() : 0L;
 	}
 
+	/** Records a wait that ended with {@code outcome}, begun at {@code start} ({@code 0}: it did not wait). */
 	void observeWait(Outcome outcome, long start) {
-		if (this.observer != MutexObserver.NONE) {
-			this.observer.waited(this.name, outcome, System.nanoTime() - start);
+		if (this.recorder != WaitRecorder.NONE) {
+			this.recorder.waited(outcome, (start != 0L) ? System.nanoTime() - start : 0L);
 		}
 	}
 

@@ -43,7 +43,7 @@ public final class MutexPermit implements AutoCloseable {
 	 */
 	MutexPermit outer = this;
 
-	/** When the hold began, on the pool's clock. */
+	/** When the hold began ({@link System#nanoTime()}), or {@code 0} when the pool's recorder does not time it. */
 	long grantedAt;
 
 	/**

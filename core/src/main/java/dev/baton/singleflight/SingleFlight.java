@@ -1,6 +1,7 @@
 package dev.baton.singleflight;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import dev.baton.Observed;
 import dev.baton.redis.DeadlineTimer;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
@@ -107,12 +109,14 @@ public final class SingleFlight implements AutoCloseable {
 	public <T> T execute(String key, FlightOptions<T> options, Callable<? extends T> loader) {
 		FlightCall call = call(key, options);
 		Settled settled = cached(call);
+		Observed observed = Observed.NONE;
 		if (settled == null) {
+			observed = this.observer.started(call.name(), key);
 			Flight flight = new Flight();
 			Flight running = this.flights.putIfAbsent(call.storeKey(), flight);
 			settled = (running != null) ? await(call, running.join()) : leadBlocking(call, flight, loader);
 		}
-		report(call, settled);
+		report(call, settled, observed);
 		if (settled.error() == null) {
 			return (T) settled.value();
 		}
@@ -143,8 +147,9 @@ public final class SingleFlight implements AutoCloseable {
 			FlightCall call = call(key, options);
 			Settled settled = cached(call);
 			if (settled != null) {
-				return emit(call, settled);
+				return emit(call, settled, Observed.NONE);
 			}
+			Observed observed = this.observer.started(call.name(), key);
 			Flight flight = new Flight();
 			Flight running = this.flights.putIfAbsent(call.storeKey(), flight);
 			if (running != null) {
@@ -152,10 +157,13 @@ public final class SingleFlight implements AutoCloseable {
 					.map(Settled::coalesced)
 					.timeout(Duration.ofNanos(Math.max(call.remainingNanos(), 0)),
 							Mono.fromSupplier(() -> Settled.failure(call.timeout(), true, Duration.ZERO)))
-					.flatMap((outcome) -> emit(call, outcome));
+					.flatMap((outcome) -> this.<T>emit(call, outcome, observed))
+					.doOnCancel(() -> observed.end("cancelled", null));
 			}
 			leadReactive(call, flight, loader, context);
-			return Mono.fromFuture(flight.result, true).flatMap((outcome) -> emit(call, outcome));
+			return Mono.fromFuture(flight.result, true)
+				.flatMap((outcome) -> this.<T>emit(call, outcome, observed))
+				.doOnCancel(() -> observed.end("cancelled", null));
 		});
 	}
 
@@ -348,16 +356,17 @@ public final class SingleFlight implements AutoCloseable {
 	}
 
 	@SuppressWarnings("unchecked")
-	private <T> Mono<T> emit(FlightCall call, Settled settled) {
-		report(call, settled);
+	private <T> Mono<T> emit(FlightCall call, Settled settled, Observed observed) {
+		report(call, settled, observed);
 		if (settled.error() != null) {
 			return Mono.error(settled.error());
 		}
 		return Mono.justOrEmpty((T) settled.value());
 	}
 
-	private void report(FlightCall call, Settled settled) {
+	private void report(FlightCall call, Settled settled, Observed observed) {
 		this.observer.called(call.name(), settled.outcome(), settled.waited() ? System.nanoTime() - call.startNanos() : -1);
+		observed.end(settled.outcome().name().toLowerCase(Locale.ROOT), settled.error());
 	}
 
 	private static RuntimeException unchecked(FlightCall call, Throwable error) {

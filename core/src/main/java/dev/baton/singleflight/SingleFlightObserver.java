@@ -1,5 +1,7 @@
 package dev.baton.singleflight;
 
+import dev.baton.Observed;
+
 /**
  * Hears how single-flight calls ended; the Micrometer binding implements it. Called on hot
  * paths: implementations must be quick and must not throw.
@@ -9,6 +11,18 @@ public interface SingleFlightObserver {
 	/** Observes nothing. */
 	SingleFlightObserver NONE = new SingleFlightObserver() {
 	};
+
+	/**
+	 * A call missed this JVM's cache and goes to its flight (and Redis): what observes it until
+	 * it returns or throws, ended with the lower-case {@link Outcome} (or {@code cancelled}).
+	 * Cache hits are not observed: they are the hot path.
+	 * @param name the flight's name
+	 * @param key the caller's key, for observers that show it
+	 * @return {@link Observed#NONE} by default
+	 */
+	default Observed started(String name, String key) {
+		return Observed.NONE;
+	}
 
 	/**
 	 * A call returned or threw.

@@ -67,7 +67,7 @@ class AiGatewayClientTests {
 				.isEqualTo((double) expected.promptTokens());
 			assertThat(meters.get("baton.ai.tokens").tag("type", "completion").counter().count())
 				.isEqualTo((double) expected.completionTokens());
-			assertThat(meters.get("baton.ai.rate_limited").counter().count()).isEqualTo((double) server.rateLimited());
+			assertThat(meters.get("baton.ai.rate.limited").counter().count()).isEqualTo((double) server.rateLimited());
 			assertThat(meters.get("baton.ai.batch.results").tag("outcome", "success").counter().count())
 				.isEqualTo(succeeded.size());
 			assertThat(meters.get("baton.ai.batch.pending").gauge().value()).isZero();
@@ -218,7 +218,7 @@ class AiGatewayClientTests {
 				.isEqualTo("echo: another caller");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
 			assertThat(server.rateLimited()).isEqualTo(1);
-			assertThat(meters.get("baton.ai.retry_hints_capped").counter().count()).isEqualTo(1);
+			assertThat(meters.get("baton.ai.retry.hints.capped").counter().count()).isEqualTo(1);
 		}
 	}
 
