@@ -156,7 +156,7 @@ class SingleFlightAutoConfigurationTests {
 					assertThat(catalog.stock("sku-2")).isEqualTo(2);
 					assertThat(catalog.stock("sku-3")).isEqualTo(3);
 					MeterRegistry meters = context.getBean(MeterRegistry.class);
-					assertThat(meters.get("baton.singleflight.calls").tag("outcome", "degraded").counter().count())
+					assertThat(meters.get("baton.singleflight.calls").tag("outcome", "degraded").functionCounter().count())
 						.isEqualTo(2);
 					assertThatExceptionOfType(SingleFlightException.class).isThrownBy(() -> catalog.label("sku-4"))
 						.satisfies((ex) -> assertThat(ex.isStoreFailure()).isTrue());
