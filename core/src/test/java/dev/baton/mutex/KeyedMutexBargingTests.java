@@ -62,7 +62,9 @@ class KeyedMutexBargingTests extends KeyedMutexRaces {
 		Sections sections = new Sections();
 		AtomicInteger refused = new AtomicInteger();
 		runOnAllThreads((t) -> {
-			for (int i = 0; i < 20_000; i++) {
+			// At least 20,000 calls each, and on until tries have been refused: on two cores the
+			// threads can otherwise run one after the other, and nobody barges into anything.
+			for (int i = 0; i < 20_000 || (refused.get() < 100 && i < 2_000_000); i++) {
 				int keyId = i % HOT_KEYS;
 				// Tries that fail leave at once, and a release with nobody queued retires the entry
 				// while others are on their way in to it.
