@@ -1,0 +1,277 @@
+package dev.baton.test;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import org.opentest4j.TestAbortedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real Redis Cluster for tests: {@code redis-server --cluster-enabled yes} processes on free
+ * loopback ports (the binary on {@code PATH}, or else the one inside the {@code embedded-redis}
+ * jar, as {@link RedisTestServers} chooses), the 16384 slots split evenly over the masters
+ * with {@code CLUSTER ADDSLOTS} and the nodes joined with {@code CLUSTER MEET}, from Java.
+ * <p>
+ * No persistence; each node's files live in a temporary directory removed on close. Every
+ * wait is bounded. Where no binary can start, {@link #start(int)} aborts the calling test
+ * (a JUnit skip) rather than failing it: a cluster is an extra deployment to prove, not a
+ * precondition of the suite.
+ */
+public final class RedisTestCluster implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisTestCluster.class);
+
+	/** Redis Cluster's slot count. */
+	public static final int SLOTS = 16384;
+
+	private static final Duration READY = Duration.ofSeconds(30);
+
+	private static RedisTestCluster shared;
+
+	private final Path directory;
+
+	private final List<Node> masters;
+
+	private RedisTestCluster(Path directory, List<Node> masters) {
+		this.directory = directory;
+		this.masters = masters;
+	}
+
+	/** A three-master cluster per test JVM, started on first use and shared by every cluster test. */
+	public static synchronized RedisTestCluster shared() {
+		if (shared == null) {
+			shared = start(3);
+			Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "redis-test-cluster"));
+		}
+		return shared;
+	}
+
+	/**
+	 * A new cluster of {@code masters} masters that the caller owns and closes.
+	 * @throws TestAbortedException if no {@code redis-server} binary can start here
+	 */
+	public static RedisTestCluster start(int masters) {
+		return start(masters, binary());
+	}
+
+	/** A cluster of {@code masters} masters run by {@code binary}: to test each binary the suite may use. */
+	static RedisTestCluster start(int masters, File binary) {
+		Path directory;
+		try {
+			directory = Files.createTempDirectory("baton-cluster");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		List<Node> nodes = new ArrayList<>(masters);
+		try {
+			for (int i = 0; i < masters; i++) {
+				nodes.add(new Node(binary, RedisTestServers.freePort(), directory));
+			}
+			RedisTestCluster cluster = new RedisTestCluster(directory, nodes);
+			cluster.assignSlotsAndMeet();
+			logger.info("Test Redis Cluster ({}): masters on ports {}", binary, cluster.ports());
+			return cluster;
+		}
+		catch (RuntimeException | Error ex) {
+			nodes.forEach(Node::stop);
+			delete(directory);
+			throw ex;
+		}
+	}
+
+	private static File binary() {
+		boolean skipPath = "embedded".equalsIgnoreCase(System.getenv("BATON_TEST_REDIS_BINARY"));
+		Optional<File> binary = skipPath ? Optional.empty() : RedisTestServers.binaryOnPath();
+		if (binary.isEmpty()) {
+			binary = RedisTestServers.embeddedBinary();
+		}
+		return binary.orElseThrow(() -> new TestAbortedException("No redis-server binary can start here (none on PATH"
+				+ (skipPath ? ", skipped" : "") + ", none in the embedded-redis jar for "
+				+ System.getProperty("os.name") + "/" + System.getProperty("os.arch") + "): no Redis Cluster tests"));
+	}
+
+	private void assignSlotsAndMeet() {
+		int count = this.masters.size();
+		for (int i = 0; i < count; i++) {
+			int from = SLOTS * i / count;
+			int to = SLOTS * (i + 1) / count;
+			int[] slots = new int[to - from];
+			for (int s = 0; s < slots.length; s++) {
+				slots[s] = from + s;
+			}
+			// ADDSLOTS rather than 7.0's ADDSLOTSRANGE: the embedded jar's 6.2 has only this one.
+			this.masters.get(i).run((redis) -> redis.clusterAddSlots(slots));
+		}
+		Node first = this.masters.get(0);
+		for (Node other : this.masters.subList(1, count)) {
+			first.run((redis) -> redis.clusterMeet("127.0.0.1", other.port));
+		}
+		await().atMost(READY).pollInterval(Duration.ofMillis(100)).until(this::isReady);
+	}
+
+	/** Every node sees every master and every slot covered. */
+	private boolean isReady() {
+		for (Node node : this.masters) {
+			String info = node.run(RedisCommands::clusterInfo);
+			if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + this.masters.size())) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** The masters' ports, in slot order: the first owns the lowest slots. */
+	public List<Integer> ports() {
+		return this.masters.stream().map((node) -> node.port).toList();
+	}
+
+	/** The hash slot of {@code key}, as the cluster computes it. */
+	public int slot(String key) {
+		return this.masters.get(0).run((redis) -> redis.clusterKeyslot(key)).intValue();
+	}
+
+	/** The port of the master that owns {@code key}'s slot. */
+	public int ownerOf(String key) {
+		int slot = slot(key);
+		return this.masters.get(slot * this.masters.size() / SLOTS).port;
+	}
+
+	/** One section of {@code INFO} of each master (e.g. {@code stats}, {@code commandstats}), by port. */
+	public Map<Integer, String> info(String section) {
+		Map<Integer, String> infos = new LinkedHashMap<>();
+		for (Node node : this.masters) {
+			infos.put(node.port, node.run((redis) -> redis.info(section)));
+		}
+		return infos;
+	}
+
+	/** Runs {@code CONFIG RESETSTAT} on every master, so {@link #info(String)} counts from now. */
+	public void resetStats() {
+		this.masters.forEach((node) -> node.run(RedisCommands::configResetstat));
+	}
+
+	/**
+	 * A new, started Lettuce connection factory for the cluster, as an application configured
+	 * with {@code spring.data.redis.cluster.nodes} would have: it follows {@code MOVED} and
+	 * {@code ASK} redirections and refreshes its view of the topology when it meets one. The
+	 * caller destroys it.
+	 */
+	public LettuceConnectionFactory newConnectionFactory() {
+		ClusterTopologyRefreshOptions refresh = ClusterTopologyRefreshOptions.builder()
+			.enableAllAdaptiveRefreshTriggers()
+			.build();
+		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+			.commandTimeout(Duration.ofSeconds(2))
+			.clientOptions(ClusterClientOptions.builder().topologyRefreshOptions(refresh).build())
+			.build();
+		RedisClusterConfiguration cluster = new RedisClusterConfiguration(
+				ports().stream().map((port) -> "127.0.0.1:" + port).toList());
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(cluster, client);
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/** The Spring Boot properties that point an application context at this cluster. */
+	public String[] springProperties() {
+		return new String[] { "spring.data.redis.cluster.nodes="
+				+ String.join(",", ports().stream().map((port) -> "127.0.0.1:" + port).toList()) };
+	}
+
+	/** Stops every node for good and removes their files. */
+	@Override
+	public void close() {
+		this.masters.forEach(Node::stop);
+		delete(this.directory);
+	}
+
+	private static void delete(Path directory) {
+		try (Stream<Path> files = Files.walk(directory)) {
+			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+		}
+		catch (IOException ex) {
+			logger.debug("Could not remove {}", directory, ex);
+		}
+	}
+
+	/** One {@code redis-server --cluster-enabled yes} process. */
+	private static final class Node {
+
+		private final int port;
+
+		private final Process process;
+
+		private final RedisClient client;
+
+		Node(File binary, int port, Path directory) {
+			this.port = port;
+			Path home = directory.resolve(Integer.toString(port));
+			try {
+				Files.createDirectories(home);
+				this.process = new ProcessBuilder(binary.getAbsolutePath(), "--port", Integer.toString(port), "--bind",
+						"127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+						"--cluster-node-timeout", "2000", "--dir", home.toString(), "--save", "", "--appendonly", "no")
+					.directory(home.toFile())
+					.redirectErrorStream(true)
+					.redirectOutput(home.resolve("redis.log").toFile())
+					.start();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not start " + binary + " on port " + port, ex);
+			}
+			this.client = RedisClient.create(RedisURI.create("127.0.0.1", port));
+			try {
+				await().atMost(READY).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+					.until(() -> "PONG".equals(run(RedisCommands::ping)));
+			}
+			catch (RuntimeException ex) {
+				stop();
+				throw new IllegalStateException("Cluster node on port " + port + " did not answer; see " + home.resolve("redis.log"), ex);
+			}
+		}
+
+		<T> T run(java.util.function.Function<RedisCommands<String, String>, T> command) {
+			try (StatefulRedisConnection<String, String> connection = this.client.connect()) {
+				return command.apply(connection.sync());
+			}
+		}
+
+		void stop() {
+			this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			this.process.destroyForcibly();
+			try {
+				this.process.waitFor();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+}
