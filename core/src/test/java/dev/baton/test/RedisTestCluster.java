@@ -170,6 +170,13 @@ public final class RedisTestCluster implements AutoCloseable {
 		return infos;
 	}
 
+	/** How many connections listen on {@code channel} (plain pub/sub), over all masters. */
+	public long subscribers(String channel) {
+		return this.masters.stream()
+			.mapToLong((node) -> node.run((redis) -> redis.pubsubNumsub(channel)).getOrDefault(channel, 0L))
+			.sum();
+	}
+
 	/** Runs {@code CONFIG RESETSTAT} on every master, so {@link #info(String)} counts from now. */
 	public void resetStats() {
 		this.masters.forEach((node) -> node.run(RedisCommands::configResetstat));

@@ -1,0 +1,94 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.baton.redis.RedisKeyspace;
+import dev.baton.test.RedisTestCluster;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The registry contract on a real three-master Redis Cluster: every instance has its own
+ * cluster connection factory, as another JVM of the application would; plus what only a
+ * cluster can show, locks whose keys live on different masters.
+ */
+class ClusterLockRegistryContractTests extends LockRegistryContractTests {
+
+	private final String prefix = "cl" + System.nanoTime();
+
+	@Override
+	AbstractLockRegistry newInstance(LockOptions options) {
+		LettuceConnectionFactory factory = RedisTestCluster.shared().newConnectionFactory();
+		closeLater(factory::destroy);
+		return closeLater(new RedisLockRegistry(factory, new RedisKeyspace(this.prefix), null, options));
+	}
+
+	@Test
+	void aReleaseWakesTheWaiterOfAnotherInstanceOnEveryMaster() throws Exception {
+		RedisTestCluster cluster = RedisTestCluster.shared();
+		List<String> keys = keysOnEveryMaster(cluster);
+		AbstractLockRegistry holder = instance();
+		AbstractLockRegistry waiter = otherInstance();
+		String channel = new RedisKeyspace(this.prefix).channel(RedisLockStore.FEATURE, "released");
+		await().atMost(Duration.ofSeconds(10)).until(() -> cluster.subscribers(channel) >= 2);
+		List<Long> wakeUps = new ArrayList<>();
+		for (int round = 0; round < 3; round++) {
+			for (String key : keys) {
+				HeldElsewhere held = holdElsewhere(holder.obtain(key), null);
+				CompletableFuture<Long> acquiredAt = new CompletableFuture<>();
+				Thread thread = start(() -> {
+					DistributedLock lock = waiter.obtain(key);
+					try {
+						if (lock.tryLock(Duration.ofSeconds(10), null)) {
+							acquiredAt.complete(System.nanoTime());
+							lock.unlock();
+						}
+						else {
+							acquiredAt.completeExceptionally(new AssertionError("timed out on " + key));
+						}
+					}
+					catch (Throwable ex) {
+						acquiredAt.completeExceptionally(ex);
+					}
+				});
+				// Queued in the store (the holder's watchdog lease is 30 s: only the release can wake it).
+				await().atMost(Duration.ofSeconds(5)).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+				long releasedAt = System.nanoTime();
+				held.release();
+				wakeUps.add(TimeUnit.NANOSECONDS.toMillis(acquiredAt.get(15, TimeUnit.SECONDS) - releasedAt));
+			}
+		}
+		LoggerFactory.getLogger(getClass()).info("Wake-up after a release on a 3-master cluster, ms: {}", wakeUps);
+		// A waiter that missed the notice would come back only when its queue entry lapses (2 s).
+		assertThat(wakeUps).allMatch((millis) -> millis < 1000);
+		assertThat(wakeUps.stream().sorted().toList().get(wakeUps.size() / 2)).as("median").isLessThan(200L);
+		assertThat(holder.trackedKeys()).isZero();
+		assertThat(waiter.trackedKeys()).isZero();
+	}
+
+	/** One user key per master, so that each test of several keys touches every shard. */
+	private List<String> keysOnEveryMaster(RedisTestCluster cluster) {
+		RedisKeyspace keyspace = new RedisKeyspace(this.prefix);
+		List<String> keys = new ArrayList<>();
+		List<Integer> owners = new ArrayList<>();
+		for (int i = 0; owners.size() < cluster.ports().size(); i++) {
+			String key = "sku-" + i;
+			int owner = cluster.ownerOf(keyspace.key(RedisLockStore.FEATURE, key));
+			if (!owners.contains(owner)) {
+				owners.add(owner);
+				keys.add(key);
+			}
+		}
+		return keys;
+	}
+
+}
