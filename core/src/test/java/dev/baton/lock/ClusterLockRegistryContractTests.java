@@ -75,6 +75,42 @@ class ClusterLockRegistryContractTests extends LockRegistryContractTests {
 		assertThat(waiter.trackedKeys()).isZero();
 	}
 
+	@Test
+	void locksKeysThatWouldEndTheHashTagEarlyAndKeysSpelledLikeAHashApart() throws Exception {
+		RedisTestCluster cluster = RedisTestCluster.shared();
+		RedisKeyspace keyspace = new RedisKeyspace(this.prefix);
+		String longKey = "k".repeat(2000);
+		String hashed = keyspace.key(RedisLockStore.FEATURE, longKey);
+		String spelledLikeTheHash = hashed.substring(hashed.indexOf('{') + 1, hashed.length() - 1);
+		AbstractLockRegistry registry = instance();
+		// (An empty key is refused by the registry; the keyspace's tests and single-flight's cover it.)
+		for (String key : List.of("}", "}x", "{}", "a}b", longKey, spelledLikeTheHash)) {
+			String lockKey = keyspace.key(RedisLockStore.FEATURE, key);
+			assertThat(List.of(lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse"))
+				.as("slots of the keys of '%s'", key)
+				.allMatch((other) -> cluster.slot(other) == cluster.slot(lockKey));
+			// Queue and fence too: a waiter from another instance makes the release hand it over.
+			HeldElsewhere held = holdElsewhere(registry.obtain(key), null);
+			CompletableFuture<Long> next = new CompletableFuture<>();
+			AbstractLockRegistry other = otherInstance();
+			start(() -> {
+				try {
+					next.complete(other.withLock(key, Duration.ofSeconds(10), () -> LockContext.fencingToken().orElseThrow()));
+				}
+				catch (Throwable ex) {
+					next.completeExceptionally(ex);
+				}
+			});
+			await().atMost(Duration.ofSeconds(5)).until(() -> other.trackedKeys() == 1);
+			held.release();
+			assertThat(next.get(15, TimeUnit.SECONDS)).as("token after '%s' was handed over", key).isGreaterThan(held.token());
+		}
+		HeldElsewhere longOne = holdElsewhere(registry.obtain(longKey), null);
+		assertThat(canTakeElsewhere(spelledLikeTheHash)).as("a key spelled like another's hash is another lock").isTrue();
+		longOne.release();
+		assertThat(registry.trackedKeys()).isZero();
+	}
+
 	/** One user key per master, so that each test of several keys touches every shard. */
 	private List<String> keysOnEveryMaster(RedisTestCluster cluster) {
 		RedisKeyspace keyspace = new RedisKeyspace(this.prefix);

@@ -92,6 +92,26 @@ class SingleFlightOnClusterTests {
 		assertThat(observer.executions()).isZero();
 	}
 
+	@Test
+	void flightsOfKeysThatWouldBreakTheHashTagOrSpellAHashRunOnceEach() throws Exception {
+		SingleFlight first = this.instances.start((b) -> b);
+		SingleFlight second = this.instances.start((b) -> b);
+		String longKey = "p".repeat(2000);
+		String stored = this.instances.storeKey(longKey);
+		String spelledLikeTheHash = stored.substring(stored.indexOf('{') + 1, stored.length() - 1);
+		Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+		for (String key : List.of("", "}", "}{", longKey, spelledLikeTheHash)) {
+			for (SingleFlight flight : List.of(first, second)) {
+				String value = flight.execute(key, TEXT, () -> {
+					runs.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
+					return "v" + key.length() + key.hashCode();
+				});
+				assertThat(value).as("value of '%s'", key).isEqualTo("v" + key.length() + key.hashCode());
+			}
+			assertThat(runs.get(key)).as("loader runs for '%s'", key).hasValue(1);
+		}
+	}
+
 	/** One user key per master, for a flight named as {@link FlightInstances#storeKey(String)} assumes. */
 	private List<String> keysOnEveryMaster() {
 		List<String> keys = new ArrayList<>();
