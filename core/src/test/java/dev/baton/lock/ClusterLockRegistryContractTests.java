@@ -75,6 +75,48 @@ class ClusterLockRegistryContractTests extends LockRegistryContractTests {
 		assertThat(waiter.trackedKeys()).isZero();
 	}
 
+	/**
+	 * The baseline for sharded pub/sub (issue 17): today a release with a waiter is a plain
+	 * {@code PUBLISH}, which the cluster bus forwards to every other master and which every
+	 * subscribed instance receives, whether or not it waits for that key.
+	 */
+	@Test
+	void aReleaseNoticeTodayCrossesTheClusterBusToEveryMasterAndReachesEveryInstance() throws Exception {
+		RedisTestCluster cluster = RedisTestCluster.shared();
+		List<String> keys = keysOnEveryMaster(cluster);
+		AbstractLockRegistry holder = instance();
+		AbstractLockRegistry waiter = otherInstance();
+		RedisKeyspace keyspace = new RedisKeyspace(this.prefix);
+		String channel = keyspace.channel(RedisLockStore.FEATURE, "released");
+		java.util.concurrent.atomic.AtomicInteger bystanderHeard = new java.util.concurrent.atomic.AtomicInteger();
+		LettuceConnectionFactory bystanderFactory = cluster.newConnectionFactory();
+		closeLater(bystanderFactory::destroy);
+		dev.baton.redis.RedisPubSubHub bystander = new dev.baton.redis.RedisPubSubHub(bystanderFactory);
+		closeLater(bystander::destroy);
+		bystander.subscribe(channel, (key) -> bystanderHeard.incrementAndGet());
+		await().atMost(Duration.ofSeconds(10)).until(() -> cluster.subscribers(channel) >= 3);
+		long forwardedBefore = cluster.clusterStat("cluster_stats_messages_publish_received");
+		int releases = 0;
+		for (String key : keys) {
+			HeldElsewhere held = holdElsewhere(holder.obtain(key), null);
+			CompletableFuture<Boolean> taken = new CompletableFuture<>();
+			start(() -> taken.complete(waiter.withLock(key, Duration.ofSeconds(10), () -> true)));
+			await().atMost(Duration.ofSeconds(5)).until(() -> waiter.trackedKeys() == 1);
+			held.release();
+			assertThat(taken.get(15, TimeUnit.SECONDS)).isTrue();
+			releases++;
+		}
+		int published = releases;
+		await().atMost(Duration.ofSeconds(5)).until(() -> bystanderHeard.get() >= published);
+		long forwarded = cluster.clusterStat("cluster_stats_messages_publish_received") - forwardedBefore;
+		LoggerFactory.getLogger(getClass())
+			.info("Plain PUBLISH on a 3-master cluster: {} releases with a waiter, {} bus forwards ({} per release), "
+					+ "{} deliveries to an instance waiting for none of the keys", releases, forwarded,
+					(double) forwarded / releases, bystanderHeard.get());
+		assertThat(forwarded).as("forwards to the other masters").isEqualTo(2L * releases);
+		assertThat(bystanderHeard).as("notices heard by the uninterested instance").hasValue(releases);
+	}
+
 	@Test
 	void locksKeysThatWouldEndTheHashTagEarlyAndKeysSpelledLikeAHashApart() throws Exception {
 		RedisTestCluster cluster = RedisTestCluster.shared();

@@ -170,6 +170,23 @@ public final class RedisTestCluster implements AutoCloseable {
 		return infos;
 	}
 
+	/**
+	 * A counter of {@code CLUSTER INFO} summed over the masters, e.g.
+	 * {@code cluster_stats_messages_publish_received}: how many pub/sub messages the cluster bus
+	 * carried between nodes.
+	 */
+	public long clusterStat(String name) {
+		long sum = 0;
+		for (Node node : this.masters) {
+			for (String line : node.run(RedisCommands::clusterInfo).split("\r?\n")) {
+				if (line.startsWith(name + ":")) {
+					sum += Long.parseLong(line.substring(name.length() + 1).trim());
+				}
+			}
+		}
+		return sum;
+	}
+
 	/** How many connections listen on {@code channel} (plain pub/sub), over all masters. */
 	public long subscribers(String channel) {
 		return this.masters.stream()
