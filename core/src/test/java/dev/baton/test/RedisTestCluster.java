@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -54,9 +51,9 @@ public final class RedisTestCluster implements AutoCloseable {
 
 	private final Path directory;
 
-	private final List<Node> masters;
+	private final List<RedisProcess> masters;
 
-	private RedisTestCluster(Path directory, List<Node> masters) {
+	private RedisTestCluster(Path directory, List<RedisProcess> masters) {
 		this.directory = directory;
 		this.masters = masters;
 	}
@@ -87,10 +84,11 @@ public final class RedisTestCluster implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		List<Node> nodes = new ArrayList<>(masters);
+		List<RedisProcess> nodes = new ArrayList<>(masters);
 		try {
 			for (int i = 0; i < masters; i++) {
-				nodes.add(new Node(binary, RedisTestServers.freePort(), directory));
+				nodes.add(new RedisProcess(binary, RedisTestServers.freePort(), directory, "--cluster-enabled", "yes",
+						"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
 			}
 			RedisTestCluster cluster = new RedisTestCluster(directory, nodes);
 			cluster.assignSlotsAndMeet();
@@ -98,13 +96,14 @@ public final class RedisTestCluster implements AutoCloseable {
 			return cluster;
 		}
 		catch (RuntimeException | Error ex) {
-			nodes.forEach(Node::stop);
+			nodes.forEach(RedisProcess::stop);
 			delete(directory);
 			throw ex;
 		}
 	}
 
-	private static File binary() {
+	/** The binary {@link RedisTestServers} would run, or a JUnit skip where there is none. */
+	static File binary() {
 		boolean skipPath = "embedded".equalsIgnoreCase(System.getenv("BATON_TEST_REDIS_BINARY"));
 		Optional<File> binary = skipPath ? Optional.empty() : RedisTestServers.binaryOnPath();
 		if (binary.isEmpty()) {
@@ -127,16 +126,16 @@ public final class RedisTestCluster implements AutoCloseable {
 			// ADDSLOTS rather than 7.0's ADDSLOTSRANGE: the embedded jar's 6.2 has only this one.
 			this.masters.get(i).run((redis) -> redis.clusterAddSlots(slots));
 		}
-		Node first = this.masters.get(0);
-		for (Node other : this.masters.subList(1, count)) {
-			first.run((redis) -> redis.clusterMeet("127.0.0.1", other.port));
+		RedisProcess first = this.masters.get(0);
+		for (RedisProcess other : this.masters.subList(1, count)) {
+			first.run((redis) -> redis.clusterMeet("127.0.0.1", other.port()));
 		}
 		await().atMost(READY).pollInterval(Duration.ofMillis(100)).until(this::isReady);
 	}
 
 	/** Every node sees every master and every slot covered. */
 	private boolean isReady() {
-		for (Node node : this.masters) {
+		for (RedisProcess node : this.masters) {
 			String info = node.run(RedisCommands::clusterInfo);
 			if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + this.masters.size())) {
 				return false;
@@ -147,7 +146,7 @@ public final class RedisTestCluster implements AutoCloseable {
 
 	/** The masters' ports, in slot order: the first owns the lowest slots. */
 	public List<Integer> ports() {
-		return this.masters.stream().map((node) -> node.port).toList();
+		return this.masters.stream().map(RedisProcess::port).toList();
 	}
 
 	/** The hash slot of {@code key}, as the cluster computes it. */
@@ -158,14 +157,14 @@ public final class RedisTestCluster implements AutoCloseable {
 	/** The port of the master that owns {@code key}'s slot. */
 	public int ownerOf(String key) {
 		int slot = slot(key);
-		return this.masters.get(slot * this.masters.size() / SLOTS).port;
+		return this.masters.get(slot * this.masters.size() / SLOTS).port();
 	}
 
 	/** One section of {@code INFO} of each master (e.g. {@code stats}, {@code commandstats}), by port. */
 	public Map<Integer, String> info(String section) {
 		Map<Integer, String> infos = new LinkedHashMap<>();
-		for (Node node : this.masters) {
-			infos.put(node.port, node.run((redis) -> redis.info(section)));
+		for (RedisProcess node : this.masters) {
+			infos.put(node.port(), node.run((redis) -> redis.info(section)));
 		}
 		return infos;
 	}
@@ -177,7 +176,7 @@ public final class RedisTestCluster implements AutoCloseable {
 	 */
 	public long clusterStat(String name) {
 		long sum = 0;
-		for (Node node : this.masters) {
+		for (RedisProcess node : this.masters) {
 			for (String line : node.run(RedisCommands::clusterInfo).split("\r?\n")) {
 				if (line.startsWith(name + ":")) {
 					sum += Long.parseLong(line.substring(name.length() + 1).trim());
@@ -230,72 +229,17 @@ public final class RedisTestCluster implements AutoCloseable {
 	/** Stops every node for good and removes their files. */
 	@Override
 	public void close() {
-		this.masters.forEach(Node::stop);
+		this.masters.forEach(RedisProcess::stop);
 		delete(this.directory);
 	}
 
-	private static void delete(Path directory) {
+	static void delete(Path directory) {
 		try (Stream<Path> files = Files.walk(directory)) {
 			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
 		}
 		catch (IOException ex) {
 			logger.debug("Could not remove {}", directory, ex);
 		}
-	}
-
-	/** One {@code redis-server --cluster-enabled yes} process. */
-	private static final class Node {
-
-		private final int port;
-
-		private final Process process;
-
-		private final RedisClient client;
-
-		Node(File binary, int port, Path directory) {
-			this.port = port;
-			Path home = directory.resolve(Integer.toString(port));
-			try {
-				Files.createDirectories(home);
-				this.process = new ProcessBuilder(binary.getAbsolutePath(), "--port", Integer.toString(port), "--bind",
-						"127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-						"--cluster-node-timeout", "2000", "--dir", home.toString(), "--save", "", "--appendonly", "no")
-					.directory(home.toFile())
-					.redirectErrorStream(true)
-					.redirectOutput(home.resolve("redis.log").toFile())
-					.start();
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not start " + binary + " on port " + port, ex);
-			}
-			this.client = RedisClient.create(RedisURI.create("127.0.0.1", port));
-			try {
-				await().atMost(READY).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-					.until(() -> "PONG".equals(run(RedisCommands::ping)));
-			}
-			catch (RuntimeException ex) {
-				stop();
-				throw new IllegalStateException("Cluster node on port " + port + " did not answer; see " + home.resolve("redis.log"), ex);
-			}
-		}
-
-		<T> T run(java.util.function.Function<RedisCommands<String, String>, T> command) {
-			try (StatefulRedisConnection<String, String> connection = this.client.connect()) {
-				return command.apply(connection.sync());
-			}
-		}
-
-		void stop() {
-			this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-			this.process.destroyForcibly();
-			try {
-				this.process.waitFor();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-
 	}
 
 }
