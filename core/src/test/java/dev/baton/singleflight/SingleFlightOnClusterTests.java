@@ -20,21 +20,30 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Single-flight on a real three-master Redis Cluster: one execution per key, whichever master owns it. */
-class SingleFlightOnClusterTests {
+/**
+ * Single-flight on a real three-master Redis Cluster: every test of the one-server suite, and
+ * one execution per key whichever master owns it.
+ */
+class SingleFlightOnClusterTests extends SingleFlightClusterTests {
 
 	private static final FlightOptions<String> TEXT = FlightOptions.of(String.class);
 
 	private final RedisTestCluster cluster = RedisTestCluster.shared();
 
-	private final FlightInstances instances = new FlightInstances(this.cluster);
+	private FlightInstances instances;
 
 	private final ExecutorService pool = Executors.newCachedThreadPool();
 
+	@Override
+	FlightInstances newInstances() {
+		// Called while the superclass is built: this class's fields are not set yet.
+		this.instances = new FlightInstances(RedisTestCluster.shared());
+		return this.instances;
+	}
+
 	@AfterEach
-	void tearDown() throws Exception {
+	void stopPool() {
 		this.pool.shutdownNow();
-		this.instances.close();
 	}
 
 	@Test
