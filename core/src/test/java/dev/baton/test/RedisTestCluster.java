@@ -51,11 +51,16 @@ public final class RedisTestCluster implements AutoCloseable {
 
 	private final Path directory;
 
+	/** The masters in slot order; a failover puts the promoted replica in its master's place. */
 	private final List<RedisProcess> masters;
 
-	private RedisTestCluster(Path directory, List<RedisProcess> masters) {
+	/** Each master's replica, by the master's index, or {@code null} where it has none (left). */
+	private final List<RedisProcess> replicas;
+
+	private RedisTestCluster(Path directory, List<RedisProcess> masters, List<RedisProcess> replicas) {
 		this.directory = directory;
-		this.masters = masters;
+		this.masters = new ArrayList<>(masters);
+		this.replicas = new ArrayList<>(replicas);
 	}
 
 	/** A three-master cluster per test JVM, started on first use and shared by every cluster test. */
@@ -72,11 +77,24 @@ public final class RedisTestCluster implements AutoCloseable {
 	 * @throws TestAbortedException if no {@code redis-server} binary can start here
 	 */
 	public static RedisTestCluster start(int masters) {
-		return start(masters, binary());
+		return start(masters, false, binary());
+	}
+
+	/**
+	 * A new cluster of {@code masters} masters with one replica each (for failover tests), that
+	 * the caller owns and closes.
+	 * @throws TestAbortedException if no {@code redis-server} binary can start here
+	 */
+	public static RedisTestCluster startWithReplicas(int masters) {
+		return start(masters, true, binary());
 	}
 
 	/** A cluster of {@code masters} masters run by {@code binary}: to test each binary the suite may use. */
 	static RedisTestCluster start(int masters, File binary) {
+		return start(masters, false, binary);
+	}
+
+	private static RedisTestCluster start(int masters, boolean withReplicas, File binary) {
 		Path directory;
 		try {
 			directory = Files.createTempDirectory("baton-cluster");
@@ -84,15 +102,22 @@ public final class RedisTestCluster implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		List<RedisProcess> nodes = new ArrayList<>(masters);
+		List<RedisProcess> nodes = new ArrayList<>();
 		try {
+			List<RedisProcess> replicas = new ArrayList<>();
 			for (int i = 0; i < masters; i++) {
-				nodes.add(new RedisProcess(binary, RedisTestServers.freePort(), directory, "--cluster-enabled", "yes",
-						"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
+				nodes.add(node(binary, directory));
 			}
-			RedisTestCluster cluster = new RedisTestCluster(directory, nodes);
+			for (int i = 0; withReplicas && i < masters; i++) {
+				RedisProcess replica = node(binary, directory);
+				nodes.add(replica);
+				replicas.add(replica);
+			}
+			RedisTestCluster cluster = new RedisTestCluster(directory, nodes.subList(0, masters), replicas);
 			cluster.assignSlotsAndMeet();
-			logger.info("Test Redis Cluster ({}): masters on ports {}", binary, cluster.ports());
+			cluster.attachReplicas();
+			logger.info("Test Redis Cluster ({}): masters on ports {}, replicas on {}", binary, cluster.ports(),
+					replicas.stream().map(RedisProcess::port).toList());
 			return cluster;
 		}
 		catch (RuntimeException | Error ex) {
@@ -100,6 +125,93 @@ public final class RedisTestCluster implements AutoCloseable {
 			delete(directory);
 			throw ex;
 		}
+	}
+
+	private static RedisProcess node(File binary, Path directory) {
+		return new RedisProcess(binary, RedisTestServers.freePort(), directory, "--cluster-enabled", "yes",
+				"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000");
+	}
+
+	private void attachReplicas() {
+		if (this.replicas.isEmpty()) {
+			return;
+		}
+		RedisProcess first = this.masters.get(0);
+		for (RedisProcess replica : this.replicas) {
+			replica.run((redis) -> redis.clusterMeet("127.0.0.1", first.port()));
+		}
+		for (int i = 0; i < this.replicas.size(); i++) {
+			String masterId = this.masters.get(i).run(RedisCommands::clusterMyId);
+			RedisProcess replica = this.replicas.get(i);
+			// The replica must have learnt of its master through the bus before it can follow it.
+			await().atMost(READY).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+				.until(() -> "OK".equals(replica.run((redis) -> redis.clusterReplicate(masterId))));
+		}
+		await().atMost(READY).pollInterval(Duration.ofMillis(100)).until(() -> this.replicas.stream()
+			.allMatch((replica) -> replica.run((redis) -> redis.info("replication")).contains("master_link_status:up")));
+		await().atMost(READY).pollInterval(Duration.ofMillis(100))
+			.until(() -> isReady(live(), this.masters.size() + this.replicas.size()));
+	}
+
+	/**
+	 * Promotes the replica of the master at {@code index} ({@code CLUSTER FAILOVER} on the
+	 * replica: the master hands over, losing nothing) and waits until every node agrees.
+	 */
+	public void failover(int index) {
+		RedisProcess replica = replicaOf(index);
+		replica.run((redis) -> redis.clusterFailover(false));
+		promoted(index, replica);
+	}
+
+	/**
+	 * Kills the master at {@code index} (SIGKILL) and waits until the cluster has promoted its
+	 * replica (after {@code cluster-node-timeout}, 2 s): writes not yet replicated are lost.
+	 */
+	public void killMaster(int index) {
+		RedisProcess replica = replicaOf(index);
+		this.masters.get(index).stop();
+		promoted(index, replica);
+	}
+
+	private RedisProcess replicaOf(int index) {
+		RedisProcess replica = (index < this.replicas.size()) ? this.replicas.get(index) : null;
+		if (replica == null) {
+			throw new IllegalStateException("Master " + index + " has no replica (start with startWithReplicas)");
+		}
+		return replica;
+	}
+
+	private void promoted(int index, RedisProcess replica) {
+		await().atMost(READY).pollInterval(Duration.ofMillis(50))
+			.until(() -> replica.run((redis) -> redis.info("replication")).contains("role:master"));
+		RedisProcess old = this.masters.set(index, replica);
+		this.replicas.set(index, old.isAlive() ? old : null);
+		await().atMost(READY).pollInterval(Duration.ofMillis(50)).until(this::agreesOnMasters);
+	}
+
+	/** Every live node sees the cluster up and the current masters as the slots' owners. */
+	private boolean agreesOnMasters() {
+		List<String> ids = this.masters.stream().map((node) -> node.run(RedisCommands::clusterMyId)).toList();
+		for (RedisProcess node : live()) {
+			if (!node.run(RedisCommands::clusterInfo).contains("cluster_state:ok")) {
+				return false;
+			}
+			String nodes = node.run(RedisCommands::clusterNodes);
+			for (String line : nodes.split("\\r?\\n")) {
+				String[] fields = line.split(" ");
+				if (fields.length > 8 && fields[2].contains("master") && !fields[2].contains("fail")
+						&& !ids.contains(fields[0])) {
+					return false;
+				}
+			}
+		}
+		return true;
+	}
+
+	private List<RedisProcess> live() {
+		List<RedisProcess> live = new ArrayList<>(this.masters);
+		this.replicas.stream().filter((replica) -> replica != null && replica.isAlive()).forEach(live::add);
+		return live;
 	}
 
 	/** The binary {@link RedisTestServers} would run, or a JUnit skip where there is none. */
@@ -130,14 +242,15 @@ public final class RedisTestCluster implements AutoCloseable {
 		for (RedisProcess other : this.masters.subList(1, count)) {
 			first.run((redis) -> redis.clusterMeet("127.0.0.1", other.port()));
 		}
-		await().atMost(READY).pollInterval(Duration.ofMillis(100)).until(this::isReady);
+		await().atMost(READY).pollInterval(Duration.ofMillis(100))
+			.until(() -> isReady(this.masters, this.masters.size()));
 	}
 
-	/** Every node sees every master and every slot covered. */
-	private boolean isReady() {
-		for (RedisProcess node : this.masters) {
+	/** Each of {@code nodes} sees {@code known} nodes and every slot covered. */
+	private boolean isReady(List<RedisProcess> nodes, int known) {
+		for (RedisProcess node : nodes) {
 			String info = node.run(RedisCommands::clusterInfo);
-			if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + this.masters.size())) {
+			if (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + known)) {
 				return false;
 			}
 		}
@@ -200,13 +313,16 @@ public final class RedisTestCluster implements AutoCloseable {
 
 	/**
 	 * A new, started Lettuce connection factory for the cluster, as an application configured
-	 * with {@code spring.data.redis.cluster.nodes} would have: it follows {@code MOVED} and
-	 * {@code ASK} redirections and refreshes its view of the topology when it meets one. The
-	 * caller destroys it.
+	 * with {@code spring.data.redis.cluster.nodes} and topology refresh (adaptive, and every
+	 * second) would have: it follows {@code MOVED} and {@code ASK} redirections and learns of a
+	 * failover. The caller destroys it.
 	 */
 	public LettuceConnectionFactory newConnectionFactory() {
+		// As Boot's spring.data.redis.lettuce.cluster.refresh.adaptive=true and .period=1s: without a
+		// periodic refresh, a client keeps reconnecting to a killed master long after its replica took over.
 		ClusterTopologyRefreshOptions refresh = ClusterTopologyRefreshOptions.builder()
 			.enableAllAdaptiveRefreshTriggers()
+			.enablePeriodicRefresh(Duration.ofSeconds(1))
 			.build();
 		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
 			.commandTimeout(Duration.ofSeconds(2))
@@ -230,6 +346,7 @@ public final class RedisTestCluster implements AutoCloseable {
 	@Override
 	public void close() {
 		this.masters.forEach(RedisProcess::stop);
+		this.replicas.stream().filter((replica) -> replica != null).forEach(RedisProcess::stop);
 		delete(this.directory);
 	}
 
