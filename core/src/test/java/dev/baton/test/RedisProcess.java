@@ -34,6 +34,8 @@ final class RedisProcess {
 
 	private final RedisClient client;
 
+	private boolean stopped;
+
 	/**
 	 * @param arguments more {@code redis-server} arguments, e.g. {@code --cluster-enabled yes}
 	 */
@@ -94,8 +96,12 @@ final class RedisProcess {
 		return this.process.isAlive();
 	}
 
-	/** Kills the process (SIGKILL) and waits for it to end. */
-	void stop() {
+	/** Kills the process (SIGKILL) and waits for it to end; again, does nothing. */
+	synchronized void stop() {
+		if (this.stopped) {
+			return;
+		}
+		this.stopped = true;
 		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		this.process.destroyForcibly();
 		try {

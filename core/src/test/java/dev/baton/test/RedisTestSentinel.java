@@ -39,7 +39,8 @@ public final class RedisTestSentinel implements AutoCloseable {
 
 	private final Path directory;
 
-	private final RedisProcess primary;
+	/** The current primary: after {@link #killPrimary()}, the promoted replica. */
+	private RedisProcess primary;
 
 	private final RedisProcess replica;
 
@@ -108,6 +109,24 @@ public final class RedisTestSentinel implements AutoCloseable {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Kills the primary (SIGKILL) and waits until the sentinels have promoted the replica
+	 * (after {@code down-after-milliseconds}, 1 s, and their election). Writes not yet
+	 * replicated are lost.
+	 */
+	public void killPrimary() {
+		RedisProcess old = this.primary;
+		old.stop();
+		await().atMost(RedisProcess.READY).pollInterval(Duration.ofMillis(50))
+			.until(() -> this.replica.run((redis) -> redis.info("replication")).contains("role:master")
+					&& this.sentinels.stream().allMatch((sentinel) -> Integer.toString(this.replica.port())
+						.equals(sentinel.run((redis) -> redis.dispatch(CommandType.SENTINEL,
+								new io.lettuce.core.output.ValueListOutput<>(StringCodec.UTF8),
+								new CommandArgs<>(StringCodec.UTF8).add("GET-MASTER-ADDR-BY-NAME").add(MASTER_NAME)))
+							.get(1))));
+		this.primary = this.replica;
 	}
 
 	public int primaryPort() {
