@@ -97,34 +97,34 @@ class ClusterFailoverTests {
 		long promotedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		DistributedLock next = other.obtain(failing);
 		List<String> failures = new ArrayList<>();
-		boolean taken = false;
-		while (!taken && System.nanoTime() - start < Duration.ofSeconds(30).toNanos()) {
-			long call = System.nanoTime();
-			try {
-				taken = next.tryLock(Duration.ofSeconds(1), null);
-			}
-			catch (LockUnavailableException ex) {
-				failures.add(ex.getMessage());
-			}
-			assertThat(Duration.ofNanos(System.nanoTime() - call)).as("one tryLock(1 s)").isLessThan(Duration.ofSeconds(8));
-		}
+		// Either the holder's renewals failed until its lease ended (free then), or a renewal reached the
+		// promoted replica in time and the holder kept the lock (free at its release): both are correct.
+		boolean taken = takeWithin(next, Duration.ofSeconds(10), failures);
 		long reacquiredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-		assertThat(taken).as("reacquired within 30 s of the kill").isTrue();
+		boolean keptByHolder = !taken;
+		if (keptByHolder) {
+			assertThat(held.isValid()).as("not reacquirable, so still held by its holder").isTrue();
+			held.release().block(Duration.ofSeconds(10));
+			taken = takeWithin(next, Duration.ofSeconds(10), failures);
+		}
+		assertThat(taken).as("reacquired").isTrue();
 		assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
 		// The holder hears at the latest at its release: lost (or the store unreachable), never a hang.
-		Object released;
-		try {
-			held.release().block(Duration.ofSeconds(10));
-			released = "released";
-		}
-		catch (LockException ex) {
-			released = ex.getClass().getSimpleName();
+		Object released = "released before";
+		if (!keptByHolder) {
+			try {
+				held.release().block(Duration.ofSeconds(10));
+				released = "released";
+			}
+			catch (LockException ex) {
+				released = ex.getClass().getSimpleName();
+			}
 		}
 		LoggerFactory.getLogger(getClass())
-			.info("Master killed: replica promoted after {} ms, lock reacquired elsewhere after {} ms, failed calls {}, "
-					+ "tokens {} -> {}, the old holder's release: {}", promotedMillis, reacquiredMillis, failures,
+			.info("Master killed: replica promoted after {} ms, lock reacquired elsewhere after {} ms (kept by its holder: {}), failed calls {}, "
+					+ "tokens {} -> {}, the old holder's release: {}", promotedMillis, reacquiredMillis, keptByHolder, failures,
 					held.fencingToken(), next.fencingToken(), released);
-		assertThat(released).isIn("LockLostException", "released");
+		assertThat(released).isIn("LockLostException", "released", "released before");
 		assertThat(failures).allMatch((message) -> message.contains("'" + failing + "'"));
 		next.unlock();
 	}
@@ -144,6 +144,24 @@ class ClusterFailoverTests {
 		LettuceConnectionFactory factory = cluster.newConnectionFactory();
 		closeLater(factory::destroy);
 		return closeLater(new RedisLockRegistry(factory, keyspace, null, OPTIONS));
+	}
+
+	/** Tries {@code lock} for up to {@code within}, each try bounded; failures (their messages) collected. */
+	private static boolean takeWithin(DistributedLock lock, Duration within, List<String> failures) throws Exception {
+		long until = System.nanoTime() + within.toNanos();
+		while (System.nanoTime() < until) {
+			long call = System.nanoTime();
+			try {
+				if (lock.tryLock(Duration.ofSeconds(1), null)) {
+					return true;
+				}
+			}
+			catch (LockUnavailableException ex) {
+				failures.add(ex.getMessage());
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - call)).as("one tryLock(1 s)").isLessThan(Duration.ofSeconds(8));
+		}
+		return false;
 	}
 
 	private <T extends AutoCloseable> T closeLater(T closeable) {

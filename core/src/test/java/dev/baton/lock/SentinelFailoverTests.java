@@ -43,33 +43,33 @@ class SentinelFailoverTests {
 		long promotedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		DistributedLock next = other.obtain("sku");
 		List<String> failures = new ArrayList<>();
-		boolean taken = false;
-		while (!taken && System.nanoTime() - start < Duration.ofSeconds(30).toNanos()) {
-			long call = System.nanoTime();
-			try {
-				taken = next.tryLock(Duration.ofSeconds(1), null);
-			}
-			catch (LockUnavailableException ex) {
-				failures.add(ex.getMessage());
-			}
-			assertThat(Duration.ofNanos(System.nanoTime() - call)).as("one tryLock(1 s)").isLessThan(Duration.ofSeconds(8));
-		}
+		// Either the holder's renewals failed until its lease ended (free then), or a renewal reached the
+		// promoted replica in time and the holder kept the lock (free at its release): both are correct.
+		boolean taken = takeWithin(next, Duration.ofSeconds(10), failures);
 		long reacquiredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-		assertThat(taken).as("reacquired within 30 s of the kill").isTrue();
-		assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
-		Object released;
-		try {
+		boolean keptByHolder = !taken;
+		if (keptByHolder) {
+			assertThat(held.isValid()).as("not reacquirable, so still held by its holder").isTrue();
 			held.release().block(Duration.ofSeconds(10));
-			released = "released";
+			taken = takeWithin(next, Duration.ofSeconds(10), failures);
 		}
-		catch (LockException ex) {
-			released = ex.getClass().getSimpleName();
+		assertThat(taken).as("reacquired").isTrue();
+		assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+		Object released = "released before";
+		if (!keptByHolder) {
+			try {
+				held.release().block(Duration.ofSeconds(10));
+				released = "released";
+			}
+			catch (LockException ex) {
+				released = ex.getClass().getSimpleName();
+			}
 		}
 		LoggerFactory.getLogger(getClass())
-			.info("Primary killed: replica promoted after {} ms, lock reacquired elsewhere after {} ms, {} failed calls {}, "
-					+ "tokens {} -> {}, the old holder's release: {}", promotedMillis, reacquiredMillis, failures.size(),
+			.info("Primary killed: replica promoted after {} ms, lock reacquired elsewhere after {} ms (kept by its holder across the failover: {}), {} failed calls {}, "
+					+ "tokens {} -> {}, the old holder's release: {}", promotedMillis, reacquiredMillis, keptByHolder, failures.size(),
 					failures.stream().distinct().toList(), held.fencingToken(), next.fencingToken(), released);
-		assertThat(released).isIn("LockLostException", "released");
+		assertThat(released).isIn("LockLostException", "released", "released before");
 		assertThat(failures).allMatch((message) -> message.contains("'sku'"));
 		next.unlock();
 	}
@@ -78,6 +78,24 @@ class SentinelFailoverTests {
 		LettuceConnectionFactory factory = sentinel.newConnectionFactory();
 		closeLater(factory::destroy);
 		return closeLater(new RedisLockRegistry(factory, keyspace, null, OPTIONS));
+	}
+
+	/** Tries {@code lock} for up to {@code within}, each try bounded; failures (their messages) collected. */
+	private static boolean takeWithin(DistributedLock lock, Duration within, List<String> failures) throws Exception {
+		long until = System.nanoTime() + within.toNanos();
+		while (System.nanoTime() < until) {
+			long call = System.nanoTime();
+			try {
+				if (lock.tryLock(Duration.ofSeconds(1), null)) {
+					return true;
+				}
+			}
+			catch (LockUnavailableException ex) {
+				failures.add(ex.getMessage());
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - call)).as("one tryLock(1 s)").isLessThan(Duration.ofSeconds(8));
+		}
+		return false;
 	}
 
 	private <T extends AutoCloseable> T closeLater(T closeable) {

@@ -313,20 +313,22 @@ public final class RedisTestCluster implements AutoCloseable {
 
 	/**
 	 * A new, started Lettuce connection factory for the cluster, as an application configured
-	 * with {@code spring.data.redis.cluster.nodes} and topology refresh (adaptive, and every
-	 * second) would have: it follows {@code MOVED} and {@code ASK} redirections and learns of a
-	 * failover. The caller destroys it.
+	 * with {@code spring.data.redis.cluster.nodes} and adaptive topology refresh would have: it
+	 * follows {@code MOVED} and {@code ASK} redirections. A cluster with replicas (for failover
+	 * tests) also refreshes every second, so that its clients learn of a promoted replica. The
+	 * caller destroys it.
 	 */
 	public LettuceConnectionFactory newConnectionFactory() {
-		// As Boot's spring.data.redis.lettuce.cluster.refresh.adaptive=true and .period=1s: without a
-		// periodic refresh, a client keeps reconnecting to a killed master long after its replica took over.
-		ClusterTopologyRefreshOptions refresh = ClusterTopologyRefreshOptions.builder()
-			.enableAllAdaptiveRefreshTriggers()
-			.enablePeriodicRefresh(Duration.ofSeconds(1))
-			.build();
+		ClusterTopologyRefreshOptions.Builder refresh = ClusterTopologyRefreshOptions.builder()
+			.enableAllAdaptiveRefreshTriggers();
+		if (!this.replicas.isEmpty()) {
+			// As Boot's spring.data.redis.lettuce.cluster.refresh.period=1s: without a periodic refresh, a
+			// client kept reconnecting to a killed master long after its replica took over.
+			refresh.enablePeriodicRefresh(Duration.ofSeconds(1));
+		}
 		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
 			.commandTimeout(Duration.ofSeconds(2))
-			.clientOptions(ClusterClientOptions.builder().topologyRefreshOptions(refresh).build())
+			.clientOptions(ClusterClientOptions.builder().topologyRefreshOptions(refresh.build()).build())
 			.build();
 		RedisClusterConfiguration cluster = new RedisClusterConfiguration(
 				ports().stream().map((port) -> "127.0.0.1:" + port).toList());
