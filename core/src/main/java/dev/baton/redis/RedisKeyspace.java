@@ -12,14 +12,21 @@ import dev.baton.InvalidSettingException;
  * Names every Redis key and channel Baton uses: {@code <prefix>:<feature>:{<user key>}}.
  * <p>
  * The braces make the user key a Redis Cluster hash tag, so all keys of one lock or flight
- * land on one slot. A user key longer than {@value #MAX_USER_KEY_BYTES} UTF-8 bytes is
- * replaced by its SHA-256 (hex), so any key content and length is safe. User keys are always
- * sent to Redis as KEYS or ARGV, never spliced into Lua text.
+ * land on one slot. The user key goes between them as it is, except where that would break
+ * the hash tag or collide: a key longer than {@value #MAX_USER_KEY_BYTES} UTF-8 bytes, an
+ * empty key or one starting with '}' (an empty hash tag: Redis Cluster would hash each whole
+ * key, spreading one lock over several slots), and a key that starts with
+ * {@value #HASHED} (it could be spelled like another key's hash) are replaced by
+ * {@value #HASHED} and their SHA-256 in hex. So every user key has its own keys, all in one
+ * slot. User keys are always sent to Redis as KEYS or ARGV, never spliced into Lua text.
  */
 public final class RedisKeyspace {
 
 	/** User keys longer than this many UTF-8 bytes are hashed. */
 	public static final int MAX_USER_KEY_BYTES = 512;
+
+	/** What starts the tag of a hashed user key; no user key is kept as it is with this start. */
+	static final String HASHED = "sha256:";
 
 	private final String prefix;
 
@@ -44,8 +51,13 @@ public final class RedisKeyspace {
 	 * The key of one entry of a feature, e.g. {@code baton:lock:{sku:42}}.
 	 * @param feature the feature segment ({@code lock}, {@code singleflight}, ...)
 	 * @param userKey the caller's key, any content
+	 * @throws IllegalArgumentException if the feature segment contains a brace: the user key's
+	 * braces must be the first, or the key's slot would not be the user key's
 	 */
 	public String key(String feature, String userKey) {
+		if (feature.indexOf('{') >= 0 || feature.indexOf('}') >= 0) {
+			throw new IllegalArgumentException("A key's feature segment must contain no '{' or '}', got '" + feature + "'");
+		}
 		return this.prefix + ':' + feature + ":{" + tag(userKey) + '}';
 	}
 
@@ -63,21 +75,26 @@ public final class RedisKeyspace {
 	}
 
 	/**
-	 * The part of a key between the braces: the user key itself, or its hash when it is too
-	 * long. Braces inside the user key are harmless: Redis Cluster hashes the text between the
-	 * first '{' and the first '}' after it, which is still one stable slot per user key.
+	 * The part of a key between the braces: the user key itself, or its hash (see the class
+	 * comment). Braces inside a kept user key are harmless: Redis Cluster hashes the text
+	 * between the first '{' and the first '}' after it, which is still one non-empty, stable
+	 * slot per user key once the key does not start with '}'.
 	 */
 	static String tag(String userKey) {
 		Objects.requireNonNull(userKey, "userKey");
+		if (userKey.isEmpty() || userKey.charAt(0) == '}' || userKey.startsWith(HASHED)) {
+			return hashed(userKey.getBytes(StandardCharsets.UTF_8));
+		}
 		if (userKey.length() <= MAX_USER_KEY_BYTES / 3) {
 			// At most three UTF-8 bytes per char: short keys need no encoding to be measured.
 			return userKey;
 		}
 		byte[] bytes = userKey.getBytes(StandardCharsets.UTF_8);
-		if (bytes.length <= MAX_USER_KEY_BYTES) {
-			return userKey;
-		}
-		return "sha256:" + sha256(bytes);
+		return (bytes.length <= MAX_USER_KEY_BYTES) ? userKey : hashed(bytes);
+	}
+
+	private static String hashed(byte[] bytes) {
+		return HASHED + sha256(bytes);
 	}
 
 	private static String sha256(byte[] bytes) {

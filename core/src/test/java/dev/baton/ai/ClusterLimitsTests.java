@@ -6,14 +6,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import dev.baton.redis.RedisKeyspace;
+import dev.baton.test.RedisTestCluster;
 import dev.baton.test.RedisTestServer;
 import dev.baton.test.RedisTestServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -38,7 +42,12 @@ class ClusterLimitsTests {
 
 	private AiGatewayClient instance(FakeOpenAiServer server, RedisTestServer redis, long budget, Duration period,
 			AiGatewayMetrics metrics) {
-		LettuceConnectionFactory factory = redis.newConnectionFactory();
+		return instance(server, redis::newConnectionFactory, budget, period, metrics);
+	}
+
+	private AiGatewayClient instance(FakeOpenAiServer server, Supplier<LettuceConnectionFactory> redis, long budget,
+			Duration period, AiGatewayMetrics metrics) {
+		LettuceConnectionFactory factory = redis.get();
 		this.factories.add(factory);
 		return AiGatewayClient.builder()
 			.baseUrl(server.baseUrl())
@@ -52,9 +61,16 @@ class ClusterLimitsTests {
 			.build();
 	}
 
-	@Test
-	void threeInstancesShareOneRequestBudget() {
-		RedisTestServer redis = RedisTestServers.shared();
+	/** Each instance's connection factory on one Redis, or on the three-master test cluster. */
+	private static Supplier<LettuceConnectionFactory> redis(String deployment) {
+		return "cluster".equals(deployment) ? RedisTestCluster.shared()::newConnectionFactory
+				: RedisTestServers.shared()::newConnectionFactory;
+	}
+
+	@ParameterizedTest(name = "on {0}")
+	@ValueSource(strings = { "one server", "cluster" })
+	void threeInstancesShareOneRequestBudget(String deployment) {
+		Supplier<LettuceConnectionFactory> redis = redis(deployment);
 		int budget = 10;
 		try (FakeOpenAiServer server = FakeOpenAiServer.start(0, Duration.ofSeconds(1),
 				FakeOpenAiServer.RetryHint.RETRY_AFTER_SECONDS, 0, 1, Duration.ZERO)) {
@@ -82,9 +98,10 @@ class ClusterLimitsTests {
 		}
 	}
 
-	@Test
-	void aRateLimitedResponseHoldsBackEveryInstance() {
-		RedisTestServer redis = RedisTestServers.shared();
+	@ParameterizedTest(name = "on {0}")
+	@ValueSource(strings = { "one server", "cluster" })
+	void aRateLimitedResponseHoldsBackEveryInstance(String deployment) {
+		Supplier<LettuceConnectionFactory> redis = redis(deployment);
 		try (FakeOpenAiServer server = FakeOpenAiServer.start(1, Duration.ofSeconds(2),
 				FakeOpenAiServer.RetryHint.RESET_REQUESTS_MILLIS, 0, 1, Duration.ZERO)) {
 			AiGatewayClient first = instance(server, redis, 6000, Duration.ofMinutes(1), AiGatewayMetrics.NONE);

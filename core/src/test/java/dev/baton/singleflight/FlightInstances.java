@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
+import dev.baton.test.RedisTestCluster;
 import dev.baton.test.RedisTestServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -26,7 +27,11 @@ final class FlightInstances implements AutoCloseable {
 
 	final RedisKeyspace keyspace = new RedisKeyspace(this.prefix);
 
+	/** The one server, or {@code null} on a cluster. */
 	private final RedisTestServer server;
+
+	/** The cluster, or {@code null} on one server. */
+	private final RedisTestCluster cluster;
 
 	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
 
@@ -36,6 +41,13 @@ final class FlightInstances implements AutoCloseable {
 
 	FlightInstances(RedisTestServer server) {
 		this.server = server;
+		this.cluster = null;
+	}
+
+	/** Instances on a Redis Cluster, each with its own cluster connection factory. */
+	FlightInstances(RedisTestCluster cluster) {
+		this.server = null;
+		this.cluster = cluster;
 	}
 
 	/** A new instance, built from a builder already pointed at Redis and this prefix. */
@@ -73,6 +85,10 @@ final class FlightInstances implements AutoCloseable {
 
 	/** Waits until {@code count} connections listen on {@code channel}: a notification sent before would be lost. */
 	void awaitSubscribers(String channel, int count) {
+		if (this.cluster != null) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.cluster.subscribers(channel) >= count);
+			return;
+		}
 		RedisClient client = RedisClient.create(this.server.url());
 		try (StatefulRedisConnection<String, String> connection = client.connect()) {
 			await().atMost(Duration.ofSeconds(10))
@@ -84,7 +100,8 @@ final class FlightInstances implements AutoCloseable {
 	}
 
 	private LettuceConnectionFactory factory() {
-		LettuceConnectionFactory factory = this.server.newConnectionFactory();
+		LettuceConnectionFactory factory = (this.cluster != null) ? this.cluster.newConnectionFactory()
+				: this.server.newConnectionFactory();
 		this.factories.add(factory);
 		return factory;
 	}

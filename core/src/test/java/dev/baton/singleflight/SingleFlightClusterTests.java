@@ -29,9 +29,14 @@ class SingleFlightClusterTests {
 
 	private static final FlightOptions<String> TEXT = FlightOptions.of(String.class);
 
-	private final FlightInstances instances = new FlightInstances(RedisTestServers.shared());
+	private final FlightInstances instances = newInstances();
 
 	private final ExecutorService pool = Executors.newCachedThreadPool();
+
+	/** Where this suite's instances run: one Redis here, a Redis Cluster in a subclass. */
+	FlightInstances newInstances() {
+		return new FlightInstances(RedisTestServers.shared());
+	}
 
 	@AfterEach
 	void tearDown() throws Exception {

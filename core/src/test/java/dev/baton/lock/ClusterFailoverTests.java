@@ -1,0 +1,172 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.baton.redis.RedisKeyspace;
+import dev.baton.test.RedisTestCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A master of a real three-master cluster (one replica each, a cluster of the test's own) fails
+ * over while a lock on its shard is held.
+ */
+class ClusterFailoverTests {
+
+	/** Watchdog leases renewed every second, so renewals cross the failover. */
+	private static final LockOptions OPTIONS = new LockOptions(Duration.ofSeconds(3), 64, true);
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (int i = this.closeables.size() - 1; i >= 0; i--) {
+			this.closeables.get(i).close();
+		}
+	}
+
+	@Test
+	void aHeldLockSurvivesAGracefulFailoverAndWaitersOnOtherShardsAreNotDisturbed() throws Exception {
+		RedisTestCluster cluster = closeLater(RedisTestCluster.startWithReplicas(3));
+		RedisKeyspace keyspace = new RedisKeyspace("failover");
+		String failing = keyOn(cluster, keyspace, 0);
+		String steady = keyOn(cluster, keyspace, 1);
+		RedisLockRegistry holder = registry(cluster, keyspace);
+		RedisLockRegistry other = registry(cluster, keyspace);
+		LockHold held = holder.acquire(failing, Duration.ofSeconds(5), null).block(Duration.ofSeconds(10));
+		LockHold blocking = holder.acquire(steady, Duration.ofSeconds(5), null).block(Duration.ofSeconds(10));
+		CompletableFuture<Long> waiter = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
+			try {
+				waiter.complete(other.withLock(steady, Duration.ofSeconds(20), () -> LockContext.fencingToken().orElseThrow()));
+			}
+			catch (Throwable ex) {
+				waiter.completeExceptionally(ex);
+			}
+		});
+		thread.setDaemon(true);
+		thread.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> other.trackedKeys() == 1);
+
+		long start = System.nanoTime();
+		cluster.failover(0);
+		long failoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+		// Two leases later the watchdog has renewed on the new master: still held, still exclusive.
+		long renewedUntil = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+		while (System.nanoTime() < renewedUntil) {
+			assertThat(other.obtain(failing).tryLock(Duration.ofMillis(500), null)).as("taken during the hold").isFalse();
+		}
+		assertThat(held.isValid()).isTrue();
+		assertThat(waiter).as("the waiter on another shard still waits").isNotDone();
+		blocking.release().block(Duration.ofSeconds(10));
+		long steadyToken = waiter.get(10, TimeUnit.SECONDS);
+		assertThat(steadyToken).isGreaterThan(blocking.fencingToken());
+
+		held.release().block(Duration.ofSeconds(10));
+		DistributedLock next = other.obtain(failing);
+		assertThat(next.tryLock(Duration.ofSeconds(5), null)).isTrue();
+		LoggerFactory.getLogger(getClass())
+			.info("Graceful failover took {} ms; token before {}, after {}", failoverMillis, held.fencingToken(),
+					next.fencingToken());
+		assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+		next.unlock();
+	}
+
+	@Test
+	void afterAMasterIsKilledTheLockIsReacquirableWithAHigherTokenAndNoCallHangs() throws Exception {
+		RedisTestCluster cluster = closeLater(RedisTestCluster.startWithReplicas(3));
+		RedisKeyspace keyspace = new RedisKeyspace("killed");
+		String failing = keyOn(cluster, keyspace, 0);
+		RedisLockRegistry holder = registry(cluster, keyspace);
+		RedisLockRegistry other = registry(cluster, keyspace);
+		LockHold held = holder.acquire(failing, Duration.ofSeconds(5), null).block(Duration.ofSeconds(10));
+
+		long start = System.nanoTime();
+		cluster.killMaster(0);
+		long promotedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		DistributedLock next = other.obtain(failing);
+		List<String> failures = new ArrayList<>();
+		// Either the holder's renewals failed until its lease ended (free then), or a renewal reached the
+		// promoted replica in time and the holder kept the lock (free at its release): both are correct.
+		boolean taken = takeWithin(next, Duration.ofSeconds(10), failures);
+		long reacquiredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		boolean keptByHolder = !taken;
+		if (keptByHolder) {
+			assertThat(held.isValid()).as("not reacquirable, so still held by its holder").isTrue();
+			held.release().block(Duration.ofSeconds(10));
+			taken = takeWithin(next, Duration.ofSeconds(10), failures);
+		}
+		assertThat(taken).as("reacquired").isTrue();
+		assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+		// The holder hears at the latest at its release: lost (or the store unreachable), never a hang.
+		Object released = "released before";
+		if (!keptByHolder) {
+			try {
+				held.release().block(Duration.ofSeconds(10));
+				released = "released";
+			}
+			catch (LockException ex) {
+				released = ex.getClass().getSimpleName();
+			}
+		}
+		LoggerFactory.getLogger(getClass())
+			.info("Master killed: replica promoted after {} ms, lock reacquired elsewhere after {} ms (kept by its holder: {}), failed calls {}, "
+					+ "tokens {} -> {}, the old holder's release: {}", promotedMillis, reacquiredMillis, keptByHolder, failures,
+					held.fencingToken(), next.fencingToken(), released);
+		assertThat(released).isIn("LockLostException", "released", "released before");
+		assertThat(failures).allMatch((message) -> message.contains("'" + failing + "'"));
+		next.unlock();
+	}
+
+	/** A user key whose lock lives on the master at {@code index}. */
+	private static String keyOn(RedisTestCluster cluster, RedisKeyspace keyspace, int index) {
+		int port = cluster.ports().get(index);
+		for (int i = 0;; i++) {
+			String key = "key-" + i;
+			if (cluster.ownerOf(keyspace.key(RedisLockStore.FEATURE, key)) == port) {
+				return key;
+			}
+		}
+	}
+
+	private RedisLockRegistry registry(RedisTestCluster cluster, RedisKeyspace keyspace) {
+		LettuceConnectionFactory factory = cluster.newConnectionFactory();
+		closeLater(factory::destroy);
+		return closeLater(new RedisLockRegistry(factory, keyspace, null, OPTIONS));
+	}
+
+	/** Tries {@code lock} for up to {@code within}, each try bounded; failures (their messages) collected. */
+	private static boolean takeWithin(DistributedLock lock, Duration within, List<String> failures) throws Exception {
+		long until = System.nanoTime() + within.toNanos();
+		while (System.nanoTime() < until) {
+			long call = System.nanoTime();
+			try {
+				if (lock.tryLock(Duration.ofSeconds(1), null)) {
+					return true;
+				}
+			}
+			catch (LockUnavailableException ex) {
+				failures.add(ex.getMessage());
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - call)).as("one tryLock(1 s)").isLessThan(Duration.ofSeconds(8));
+		}
+		return false;
+	}
+
+	private <T extends AutoCloseable> T closeLater(T closeable) {
+		this.closeables.add(closeable);
+		return closeable;
+	}
+
+}

@@ -1,0 +1,173 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.baton.redis.RedisKeyspace;
+import dev.baton.test.RedisTestCluster;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The registry contract on a real three-master Redis Cluster: every instance has its own
+ * cluster connection factory, as another JVM of the application would; plus what only a
+ * cluster can show, locks whose keys live on different masters.
+ */
+class ClusterLockRegistryContractTests extends LockRegistryContractTests {
+
+	private final String prefix = "cl" + System.nanoTime();
+
+	@Override
+	AbstractLockRegistry newInstance(LockOptions options) {
+		LettuceConnectionFactory factory = RedisTestCluster.shared().newConnectionFactory();
+		closeLater(factory::destroy);
+		return closeLater(new RedisLockRegistry(factory, new RedisKeyspace(this.prefix), null, options));
+	}
+
+	@Test
+	void aReleaseWakesTheWaiterOfAnotherInstanceOnEveryMaster() throws Exception {
+		RedisTestCluster cluster = RedisTestCluster.shared();
+		List<String> keys = keysOnEveryMaster(cluster);
+		AbstractLockRegistry holder = instance();
+		AbstractLockRegistry waiter = otherInstance();
+		String channel = new RedisKeyspace(this.prefix).channel(RedisLockStore.FEATURE, "released");
+		await().atMost(Duration.ofSeconds(10)).until(() -> cluster.subscribers(channel) >= 2);
+		List<Long> wakeUps = new ArrayList<>();
+		for (int round = 0; round < 3; round++) {
+			for (String key : keys) {
+				HeldElsewhere held = holdElsewhere(holder.obtain(key), null);
+				CompletableFuture<Long> acquiredAt = new CompletableFuture<>();
+				Thread thread = start(() -> {
+					DistributedLock lock = waiter.obtain(key);
+					try {
+						if (lock.tryLock(Duration.ofSeconds(10), null)) {
+							long at = System.nanoTime();
+							lock.unlock();
+							acquiredAt.complete(at);
+						}
+						else {
+							acquiredAt.completeExceptionally(new AssertionError("timed out on " + key));
+						}
+					}
+					catch (Throwable ex) {
+						acquiredAt.completeExceptionally(ex);
+					}
+				});
+				// Queued in the store (the holder's watchdog lease is 30 s: only the release can wake it).
+				await().atMost(Duration.ofSeconds(5)).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+				long releasedAt = System.nanoTime();
+				held.release();
+				wakeUps.add(TimeUnit.NANOSECONDS.toMillis(acquiredAt.get(15, TimeUnit.SECONDS) - releasedAt));
+			}
+		}
+		LoggerFactory.getLogger(getClass()).info("Wake-up after a release on a 3-master cluster, ms: {}", wakeUps);
+		// A waiter that missed the notice would come back only when its queue entry lapses (2 s).
+		assertThat(wakeUps).allMatch((millis) -> millis < 1000);
+		assertThat(wakeUps.stream().sorted().toList().get(wakeUps.size() / 2)).as("median").isLessThan(200L);
+		assertThat(holder.trackedKeys()).isZero();
+		assertThat(waiter.trackedKeys()).isZero();
+	}
+
+	/**
+	 * The baseline for sharded pub/sub (issue 17): today a release with a waiter is a plain
+	 * {@code PUBLISH}, which the cluster bus forwards to every other master and which every
+	 * subscribed instance receives, whether or not it waits for that key.
+	 */
+	@Test
+	void aReleaseNoticeTodayCrossesTheClusterBusToEveryMasterAndReachesEveryInstance() throws Exception {
+		RedisTestCluster cluster = RedisTestCluster.shared();
+		List<String> keys = keysOnEveryMaster(cluster);
+		AbstractLockRegistry holder = instance();
+		AbstractLockRegistry waiter = otherInstance();
+		RedisKeyspace keyspace = new RedisKeyspace(this.prefix);
+		String channel = keyspace.channel(RedisLockStore.FEATURE, "released");
+		java.util.concurrent.atomic.AtomicInteger bystanderHeard = new java.util.concurrent.atomic.AtomicInteger();
+		LettuceConnectionFactory bystanderFactory = cluster.newConnectionFactory();
+		closeLater(bystanderFactory::destroy);
+		dev.baton.redis.RedisPubSubHub bystander = new dev.baton.redis.RedisPubSubHub(bystanderFactory);
+		closeLater(bystander::destroy);
+		bystander.subscribe(channel, (key) -> bystanderHeard.incrementAndGet());
+		await().atMost(Duration.ofSeconds(10)).until(() -> cluster.subscribers(channel) >= 3);
+		long forwardedBefore = cluster.clusterStat("cluster_stats_messages_publish_received");
+		int releases = 0;
+		for (String key : keys) {
+			HeldElsewhere held = holdElsewhere(holder.obtain(key), null);
+			CompletableFuture<Boolean> taken = new CompletableFuture<>();
+			start(() -> taken.complete(waiter.withLock(key, Duration.ofSeconds(10), () -> true)));
+			await().atMost(Duration.ofSeconds(5)).until(() -> waiter.trackedKeys() == 1);
+			held.release();
+			assertThat(taken.get(15, TimeUnit.SECONDS)).isTrue();
+			releases++;
+		}
+		int published = releases;
+		await().atMost(Duration.ofSeconds(5)).until(() -> bystanderHeard.get() >= published);
+		long forwarded = cluster.clusterStat("cluster_stats_messages_publish_received") - forwardedBefore;
+		LoggerFactory.getLogger(getClass())
+			.info("Plain PUBLISH on a 3-master cluster: {} releases with a waiter, {} bus forwards ({} per release), "
+					+ "{} deliveries to an instance waiting for none of the keys", releases, forwarded,
+					(double) forwarded / releases, bystanderHeard.get());
+		assertThat(forwarded).as("forwards to the other masters").isEqualTo(2L * releases);
+		assertThat(bystanderHeard).as("notices heard by the uninterested instance").hasValue(releases);
+	}
+
+	@Test
+	void locksKeysThatWouldEndTheHashTagEarlyAndKeysSpelledLikeAHashApart() throws Exception {
+		RedisTestCluster cluster = RedisTestCluster.shared();
+		RedisKeyspace keyspace = new RedisKeyspace(this.prefix);
+		String longKey = "k".repeat(2000);
+		String hashed = keyspace.key(RedisLockStore.FEATURE, longKey);
+		String spelledLikeTheHash = hashed.substring(hashed.indexOf('{') + 1, hashed.length() - 1);
+		AbstractLockRegistry registry = instance();
+		// (An empty key is refused by the registry; the keyspace's tests and single-flight's cover it.)
+		for (String key : List.of("}", "}x", "{}", "a}b", longKey, spelledLikeTheHash)) {
+			String lockKey = keyspace.key(RedisLockStore.FEATURE, key);
+			assertThat(List.of(lockKey + ":fence", lockKey + ":queue", lockKey + ":lapse"))
+				.as("slots of the keys of '%s'", key)
+				.allMatch((other) -> cluster.slot(other) == cluster.slot(lockKey));
+			// Queue and fence too: a waiter from another instance makes the release hand it over.
+			HeldElsewhere held = holdElsewhere(registry.obtain(key), null);
+			CompletableFuture<Long> next = new CompletableFuture<>();
+			AbstractLockRegistry other = otherInstance();
+			start(() -> {
+				try {
+					next.complete(other.withLock(key, Duration.ofSeconds(10), () -> LockContext.fencingToken().orElseThrow()));
+				}
+				catch (Throwable ex) {
+					next.completeExceptionally(ex);
+				}
+			});
+			await().atMost(Duration.ofSeconds(5)).until(() -> other.trackedKeys() == 1);
+			held.release();
+			assertThat(next.get(15, TimeUnit.SECONDS)).as("token after '%s' was handed over", key).isGreaterThan(held.token());
+		}
+		HeldElsewhere longOne = holdElsewhere(registry.obtain(longKey), null);
+		assertThat(canTakeElsewhere(spelledLikeTheHash)).as("a key spelled like another's hash is another lock").isTrue();
+		longOne.release();
+		assertThat(registry.trackedKeys()).isZero();
+	}
+
+	/** One user key per master, so that each test of several keys touches every shard. */
+	private List<String> keysOnEveryMaster(RedisTestCluster cluster) {
+		RedisKeyspace keyspace = new RedisKeyspace(this.prefix);
+		List<String> keys = new ArrayList<>();
+		List<Integer> owners = new ArrayList<>();
+		for (int i = 0; owners.size() < cluster.ports().size(); i++) {
+			String key = "sku-" + i;
+			int owner = cluster.ownerOf(keyspace.key(RedisLockStore.FEATURE, key));
+			if (!owners.contains(owner)) {
+				owners.add(owner);
+				keys.add(key);
+			}
+		}
+		return keys;
+	}
+
+}
