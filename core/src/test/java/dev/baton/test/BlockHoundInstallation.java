@@ -24,6 +24,11 @@ public final class BlockHoundInstallation implements Extension {
 			// group takes a StampedLock when it grows: contended, that parks an event loop briefly.
 			// Netty's own BlockHound integration does not list it; it is Netty's to fix, not ours.
 			.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
+			// Lettuce's cluster client registers a new node connection under a ReentrantLock, on
+			// the event loop that completed the handshake; contended, it parks (the same synthetic
+			// method in Lettuce 6.6 and 6.8). Seen in SingleFlightOnClusterTests as "Unable to connect".
+			.allowBlockingCallsInside("io.lettuce.core.cluster.PooledClusterConnectionProvider$NodeConnectionPostProcessor",
+					"lambda$apply$4")
 			.blockingMethodCallback((method) -> {
 				BlockingOperationError error = new BlockingOperationError(method);
 				error.printStackTrace(System.out);
