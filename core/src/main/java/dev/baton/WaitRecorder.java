@@ -54,6 +54,8 @@ public interface WaitRecorder {
 
 	/**
 	 * A hold of {@code keys} begins (the distributed lock's; the keyed mutex does not call it).
+	 * Unless it returns {@link Observed#NONE}, the hold is then given its fencing token as the
+	 * detail {@link dev.baton.lock.LockObserver#FENCING_TOKEN}.
 	 * @param keys the keys, for recorders that show them
 	 * @return what observes the hold, ended when it is given back; {@link Observed#NONE} by default
 	 */

@@ -19,7 +19,8 @@ import org.springframework.lang.Nullable;
 
 /**
  * What this JVM is doing now, for the {@code baton} endpoint: the {@code @DistributedLock} waits
- * and holds and the flights in progress, each from its start until it ends. Exists only while the
+ * and holds (with the fencing token of each hold) and the flights in progress, each from its
+ * start until it ends. Exists only while the
  * endpoint is exposed; one set insertion and removal per wait, hold or flight.
  */
 final class Activity {
@@ -76,6 +77,14 @@ final class Activity {
 		return new Observed() {
 
 			@Override
+			public Observed detail(String key, String value) {
+				if (LockObserver.FENCING_TOKEN.equals(key)) {
+					entry.fenced(value);
+				}
+				return this;
+			}
+
+			@Override
 			public void end(@Nullable String outcome, @Nullable Throwable error) {
 				Activity.this.entries.remove(entry);
 			}
@@ -101,6 +110,10 @@ final class Activity {
 			item.put("name", entry.name());
 			item.put("since", entry.since().toString());
 			if (kind == Kind.LOCK_HOLD) {
+				String fencingToken = entry.fencingToken();
+				if (fencingToken != null) {
+					item.put("fencingToken", Long.parseLong(fencingToken));
+				}
 				item.put("waitersHere", count(Kind.LOCK_WAIT, entry.keys()));
 			}
 			if (showKeys) {
@@ -132,6 +145,10 @@ final class Activity {
 
 		private final Instant since;
 
+		/** A hold's fencing token, as its lock's observer was told it; {@code null} until then. */
+		@Nullable
+		private volatile String fencingToken;
+
 		Entry(Kind kind, String name, String keys, Instant since) {
 			this.kind = kind;
 			this.name = name;
@@ -153,6 +170,15 @@ final class Activity {
 
 		Instant since() {
 			return this.since;
+		}
+
+		void fenced(String fencingToken) {
+			this.fencingToken = fencingToken;
+		}
+
+		@Nullable
+		String fencingToken() {
+			return this.fencingToken;
 		}
 
 	}

@@ -2,9 +2,11 @@ package dev.baton.autoconfigure;
 
 import java.time.Duration;
 
+import dev.baton.ai.AiGatewayClient;
 import dev.baton.lock.DistributedLockRegistry;
 import dev.baton.lock.LockObserver;
 import dev.baton.lock.RedisLockRegistry;
+import dev.baton.lock.RedlockRegistry;
 import dev.baton.mutex.KeyedMutexPool;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
@@ -23,6 +25,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.lang.Nullable;
 
 /**
  * Baton in Spring Boot Actuator: the {@code baton} health indicator (its components are the
@@ -33,7 +36,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 @AutoConfiguration(after = { BatonAutoConfiguration.class, KeyedMutexAutoConfiguration.class,
 		DistributedLockAutoConfiguration.class, SingleFlightAutoConfiguration.class, AiGatewayAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
-@Import({ BatonActuatorAutoConfiguration.HealthConfiguration.class, BatonActuatorAutoConfiguration.EndpointConfiguration.class })
+@Import({ BatonActuatorAutoConfiguration.HealthConfiguration.class, BatonActuatorAutoConfiguration.AiBudgetsConfiguration.class,
+		BatonActuatorAutoConfiguration.EndpointConfiguration.class })
 public class BatonActuatorAutoConfiguration {
 
 	/** How long the pub/sub probe may take to come back before the subscription counts as gone. */
@@ -41,7 +45,8 @@ public class BatonActuatorAutoConfiguration {
 
 	/**
 	 * The {@code baton} endpoint and what it shows: this JVM's lock waits and holds and its
-	 * flights, tracked only while the endpoint is available (exposed).
+	 * flights, tracked only while the endpoint is available (exposed); the AI client's budgets
+	 * and the locks in Redis (or on the Redlock masters), read when asked.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Endpoint.class)
@@ -71,11 +76,44 @@ public class BatonActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		BatonEndpoint batonEndpoint(Activity activity, ActuatorProperties properties,
 				ObjectProvider<KeyedMutexPool> mutexes, ObjectProvider<DistributedLockRegistry> locks,
-				ObjectProvider<RedisConnectionFactory> connectionFactory, RedisKeyspace keyspace) {
-			RedisConnectionFactory redis = connectionFactory.getIfAvailable();
-			ClusterLocks clusterLocks = (redis != null && locks.getIfAvailable() instanceof RedisLockRegistry)
-					? new ClusterLocks(redis, keyspace) : null;
-			return new BatonEndpoint(activity, properties.isShowKeys(), mutexes.getIfAvailable(), clusterLocks);
+				ObjectProvider<RedisConnectionFactory> connectionFactory, ObjectProvider<RedlockMasters> redlockMasters,
+				ObjectProvider<AiBudgetsView> aiBudgets, RedisKeyspace keyspace) {
+			ClusterLocks clusterLocks = clusterLocks(locks.getIfAvailable(), connectionFactory.getIfAvailable(),
+					redlockMasters.getIfAvailable(), keyspace);
+			return new BatonEndpoint(activity, properties.isShowKeys(), mutexes.getIfAvailable(), clusterLocks,
+					aiBudgets.getIfAvailable());
+		}
+
+		/** The store the registry keeps its locks in, read as it is; {@code null} for a store the endpoint cannot read. */
+		@Nullable
+		private static ClusterLocks clusterLocks(@Nullable DistributedLockRegistry registry,
+				@Nullable RedisConnectionFactory redis, @Nullable RedlockMasters masters, RedisKeyspace keyspace) {
+			if (registry instanceof RedisLockRegistry && redis != null) {
+				return new RedisLocks(redis, keyspace);
+			}
+			if (registry instanceof RedlockRegistry && masters != null) {
+				return new RedlockLocks(masters, keyspace);
+			}
+			return null;
+		}
+
+	}
+
+	/**
+	 * The AI client's budgets in the endpoint: only with the client's libraries (they are
+	 * optional) and the client.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(value = Endpoint.class, name = { "org.springframework.web.reactive.function.client.WebClient",
+			"io.github.resilience4j.bulkhead.Bulkhead", "io.github.resilience4j.ratelimiter.RateLimiter" })
+	static class AiBudgetsConfiguration {
+
+		@Bean
+		@ConditionalOnAvailableEndpoint(BatonEndpoint.class)
+		@ConditionalOnBean(AiGatewayClient.class)
+		@ConditionalOnMissingBean
+		AiBudgetsView batonAiBudgets(AiGatewayClient client) {
+			return new AiBudgetsView(client);
 		}
 
 	}

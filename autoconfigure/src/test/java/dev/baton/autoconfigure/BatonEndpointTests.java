@@ -1,14 +1,25 @@
 package dev.baton.autoconfigure;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.baton.ai.AiGatewayClient;
+import dev.baton.ai.AiGatewayException;
+import dev.baton.ai.ChatCompletion;
+import dev.baton.ai.ChatRequest;
+import dev.baton.ai.FakeOpenAiServer;
+import dev.baton.lock.LockContext;
+import dev.baton.test.RedisTestServer;
 import dev.baton.test.RedisTestServers;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
@@ -20,6 +31,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -129,6 +142,164 @@ class BatonEndpointTests {
 		});
 	}
 
+	@Test
+	void listsTheFencingTokenThatEachHoldingMethodSees() {
+		CountDownLatch release = new CountDownLatch(1);
+		Sinks.Empty<Void> reactiveRelease = Sinks.empty();
+		this.exposed.run((context) -> {
+			BatonEndpoint endpoint = context.getBean(BatonEndpoint.class);
+			Stock stock = context.getBean(Stock.class);
+			CompletableFuture<Long> blocking = CompletableFuture.supplyAsync(() -> stock.fenced("sku-1", release));
+			CompletableFuture<Long> reactive = stock.fencedReactive("sku-2", reactiveRelease.asMono()).toFuture();
+			try {
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> locks(endpoint, "held").size() == 2 && stock.seen().size() == 2);
+				assertThat(locks(endpoint, "held"))
+					.extracting((held) -> held.get("name"), (held) -> held.get("fencingToken"))
+					.containsExactlyInAnyOrder(tuple("stock", stock.seen().get("sku-1")),
+							tuple("reactive-stock", stock.seen().get("sku-2")));
+			}
+			finally {
+				release.countDown();
+				reactiveRelease.tryEmitEmpty();
+			}
+			assertThat(blocking.get(10, TimeUnit.SECONDS)).isEqualTo(stock.seen().get("sku-1"));
+			assertThat(reactive.get(10, TimeUnit.SECONDS)).isEqualTo(stock.seen().get("sku-2"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> locks(endpoint, "held").isEmpty());
+		});
+	}
+
+	@Test
+	void listsTheAiBudgetsLeftAndAPauseAfterA429() {
+		try (FakeOpenAiServer upstream = FakeOpenAiServer.start()) {
+			withAi(this.exposed, upstream).run((context) -> {
+				BatonEndpoint endpoint = context.getBean(BatonEndpoint.class);
+				AiGatewayClient client = context.getBean(AiGatewayClient.class);
+				long used = 0;
+				for (int i = 0; i < 3; i++) {
+					used += tokens(client.chatBlocking(ChatRequest.of("question " + i)));
+				}
+				Map<String, Object> ai = ai(endpoint);
+				assertThat(ai).containsEntry("scope", "local").containsEntry("paused", false).doesNotContainKey("pausedUntil");
+				assertThat(budget(ai, "requests")).containsEntry("limit", 36_000L).containsEntry("window", "PT1H");
+				assertThat((long) budget(ai, "requests").get("left")).isBetween(35_990L, 36_000L);
+				assertThat(budget(ai, "tokens")).containsEntry("limit", 3_600L).containsEntry("window", "PT1H");
+				assertThat((long) budget(ai, "tokens").get("left")).as("the tokens used, less a token a second refilled")
+					.isBetween(3_600 - used, 3_600 - used + 30);
+				assertThat(ai.get("calls")).isEqualTo(Map.of("inFlight", 0, "limit", 4, "waiting", 0));
+				assertThat(budget(ai(endpoint), "tokens").get("left")).as("looking spends nothing")
+					.isEqualTo(budget(ai, "tokens").get("left"));
+				Instant before = Instant.now();
+				assertThatExceptionOfType(AiGatewayException.class)
+					.isThrownBy(() -> client.chatBlocking(ChatRequest.of("__retry_after_a_day__")))
+					.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(429));
+				Map<String, Object> paused = ai(endpoint);
+				assertThat(paused).containsEntry("paused", true);
+				assertThat(Instant.parse((String) paused.get("pausedUntil"))).as("the day's Retry-After, capped to 20s")
+					.isBetween(before.plusSeconds(19), Instant.now().plusSeconds(20));
+			});
+		}
+	}
+
+	@Test
+	void listsTheClusterBudgetsThatTwoInstancesShare() {
+		try (FakeOpenAiServer upstream = FakeOpenAiServer.start()) {
+			ApplicationContextRunner cluster = withAi(this.exposed, upstream)
+				.withPropertyValues("baton.ai.cluster-limits=true");
+			cluster.run((first) -> cluster.run((second) -> {
+				BatonEndpoint one = first.getBean(BatonEndpoint.class);
+				BatonEndpoint two = second.getBean(BatonEndpoint.class);
+				long used = tokens(first.getBean(AiGatewayClient.class).chatBlocking(ChatRequest.of("from one")))
+						+ tokens(second.getBean(AiGatewayClient.class).chatBlocking(ChatRequest.of("from two")))
+						+ tokens(second.getBean(AiGatewayClient.class).chatBlocking(ChatRequest.of("two again")));
+				Map<String, Object> seenByOne = ai(one);
+				Map<String, Object> seenByTwo = ai(two);
+				for (Map<String, Object> ai : List.of(seenByOne, seenByTwo)) {
+					assertThat(ai).containsEntry("scope", "cluster").containsEntry("paused", false);
+					assertThat(budget(ai, "requests")).containsEntry("limit", 36_000L).containsEntry("window", "PT1H");
+					assertThat((long) budget(ai, "requests").get("left")).isBetween(35_990L, 36_000L);
+					assertThat((long) budget(ai, "tokens").get("left")).as("the tokens both used")
+						.isBetween(3_600 - used, 3_600 - used + 30);
+				}
+				assertThat((long) budget(seenByOne, "tokens").get("left"))
+					.isCloseTo((long) budget(seenByTwo, "tokens").get("left"), org.assertj.core.data.Offset.offset(2L));
+				assertThatExceptionOfType(AiGatewayException.class).isThrownBy(
+						() -> first.getBean(AiGatewayClient.class).chatBlocking(ChatRequest.of("__retry_after_a_day__")));
+				assertThat(ai(two)).as("the pause the first instance's 429 set").containsEntry("paused", true)
+					.containsEntry("pausedUntil", ai(one).get("pausedUntil"));
+			}));
+		}
+	}
+
+	@Test
+	void answersForEachRedlockMasterAndWhetherAQuorumHoldsTheLock() {
+		List<RedisTestServer> masters = RedisTestServers.start(3);
+		CountDownLatch release = new CountDownLatch(1);
+		try {
+			this.exposed
+				.withPropertyValues("baton.lock.redlock.nodes="
+						+ String.join(",", masters.stream().map(RedisTestServer::url).toList()))
+				.run((context) -> {
+					BatonEndpoint endpoint = context.getBean(BatonEndpoint.class);
+					CompletableFuture<Void> holding = CompletableFuture
+						.runAsync(() -> context.getBean(Stock.class).hold("sku-1", release));
+					try {
+						await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.lock("locks", "sku-1").get("held").equals(true));
+						Map<String, Object> lock = endpoint.lock("locks", "sku-1");
+						Object holder = lock.get("holder");
+						assertThat(lock).containsEntry("key", "sku-1").containsEntry("quorum", 2).containsEntry("mastersHolding", 3);
+						assertThat(masters(lock)).extracting((master) -> master.get("master"))
+							.containsExactlyElementsOf(masters.stream().map((master) -> master.host() + ":" + master.port()).toList());
+						assertThat(masters(lock)).allSatisfy((master) -> assertThat(master).containsEntry("held", true)
+							.containsEntry("holder", holder).containsEntry("queueLength", 0)
+							.containsKeys("leaseLeft", "lastFencingToken"));
+						masters.get(2).stop();
+						Map<String, Object> oneDown = endpoint.lock("locks", "sku-1");
+						assertThat(oneDown).as("a quorum still holds it").containsEntry("held", true)
+							.containsEntry("holder", holder).containsEntry("mastersHolding", 2);
+						assertThat(masters(oneDown).get(2)).containsKey("error").doesNotContainKey("holder");
+					}
+					finally {
+						release.countDown();
+					}
+					holding.get(10, TimeUnit.SECONDS);
+					await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.lock("locks", "sku-1").get("held").equals(false));
+					assertThat(endpoint.lock("locks", "sku-1")).containsEntry("mastersHolding", 0).doesNotContainKey("holder");
+				});
+		}
+		finally {
+			masters.forEach(RedisTestServer::close);
+		}
+	}
+
+	/** An AI client on {@code upstream}: budgets per hour, so that they refill by about one token a second. */
+	private static ApplicationContextRunner withAi(ApplicationContextRunner runner, FakeOpenAiServer upstream) {
+		return runner.withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class))
+			.withConfiguration(BootAutoConfigurations.reactiveRedis())
+			.withPropertyValues("baton.ai.base-url=" + upstream.baseUrl(), "baton.ai.rate-limit-period=1h",
+					"baton.ai.requests-per-minute=36000", "baton.ai.tokens-per-minute=3600", "baton.ai.max-concurrency=4",
+					"baton.ai.max-attempts=1", "baton.ai.max-retry-pause=20s");
+	}
+
+	private static long tokens(ChatCompletion completion) {
+		return completion.usage().promptTokens() + completion.usage().completionTokens();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> ai(BatonEndpoint endpoint) {
+		return (Map<String, Object>) endpoint.baton().get("ai");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> budget(Map<String, Object> ai, String which) {
+		return (Map<String, Object>) ai.get(which);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> masters(Map<String, Object> lock) {
+		return (List<Map<String, Object>>) lock.get("masters");
+	}
+
 	@SuppressWarnings("unchecked")
 	private static List<Map<String, Object>> locks(BatonEndpoint endpoint, String which) {
 		return (List<Map<String, Object>>) ((Map<String, Object>) endpoint.baton().get("locks")).get(which);
@@ -140,8 +311,34 @@ class BatonEndpointTests {
 
 	public static class Stock {
 
+		private final Map<String, Long> seen = new ConcurrentHashMap<>();
+
+		/** The fencing token each method saw, by key (a method: the test holds the bean's proxy). */
+		public Map<String, Long> seen() {
+			return this.seen;
+		}
+
+		@dev.baton.annotation.DistributedLock(key = "#sku", name = "stock", waitTime = "10s")
+		public long fenced(String sku, CountDownLatch release) {
+			long token = LockContext.fencingToken().orElseThrow();
+			this.seen.put(sku, token);
+			waitFor(release);
+			return token;
+		}
+
+		@dev.baton.annotation.DistributedLock(key = "#sku", name = "reactive-stock", waitTime = "10s")
+		public Mono<Long> fencedReactive(String sku, Mono<Void> release) {
+			return LockContext.reactiveFencingToken()
+				.doOnNext((token) -> this.seen.put(sku, token))
+				.flatMap((token) -> release.thenReturn(token));
+		}
+
 		@dev.baton.annotation.DistributedLock(key = "#sku", name = "stock", waitTime = "10s")
 		public void hold(String sku, CountDownLatch release) {
+			waitFor(release);
+		}
+
+		private static void waitFor(CountDownLatch release) {
 			try {
 				release.await(10, TimeUnit.SECONDS);
 			}

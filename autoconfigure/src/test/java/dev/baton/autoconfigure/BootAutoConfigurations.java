@@ -20,6 +20,11 @@ public final class BootAutoConfigurations {
 		return of(BootAutoConfigurationNames.REDIS, BootAutoConfigurationNames.REDIS_4);
 	}
 
+	/** Reactive Redis (the reactive templates, as the AI client's cluster budgets use them). */
+	public static AutoConfigurations reactiveRedis() {
+		return of(BootAutoConfigurationNames.REACTIVE_REDIS, BootAutoConfigurationNames.REACTIVE_REDIS_4);
+	}
+
 	/** Jackson's mapper: an {@code ObjectMapper} on Boot 3.5, a Jackson 3 {@code JsonMapper} on Boot 4. */
 	public static AutoConfigurations jackson() {
 		return of(BootAutoConfigurationNames.JACKSON, BootAutoConfigurationNames.JACKSON_4);

@@ -211,6 +211,18 @@ public final class AiGatewayClient {
 		});
 	}
 
+	/**
+	 * What this client may still spend now: requests and tokens left in the window, a pause
+	 * after a 429 in force, the concurrency slots in use. Reads without spending: a budget shared
+	 * by the cluster is read from Redis by a read-only script (bounded by the Redis timeout), and
+	 * when Redis does not answer, this instance's fallback share is given instead
+	 * ({@link AiBudgets.Scope#LOCAL_FALLBACK}).
+	 * @return the budgets; never fails
+	 */
+	public Mono<AiBudgets> budgets() {
+		return Mono.defer(() -> this.quota.budgets(this.gate.calls()));
+	}
+
 	/** The usage this client has billed. */
 	public UsageLedger usage() {
 		return this.ledger;

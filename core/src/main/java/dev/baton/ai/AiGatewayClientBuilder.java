@@ -310,10 +310,11 @@ public final class AiGatewayClientBuilder {
 			RateLimiter shareLimiter = (requests == 0) ? null : RateLimiter.of(AiResilienceConfigs.INSTANCE + "-fallback",
 					AiResilienceConfigs.rateLimiter(requests, this.rateLimitPeriod, this.acquireTimeout));
 			LocalQuota fallback = new LocalQuota(shareLimiter, tokenBucket(share(this.tokensPerPeriod)),
-					this.acquireTimeout, System::nanoTime);
+					this.acquireTimeout, this.rateLimitPeriod, System::nanoTime);
 			return new ClusterQuota(this.redis, this.keyspace, settings, fallback, this.metrics);
 		}
-		return new LocalQuota(rateLimiter, tokenBucket(this.tokensPerPeriod), this.acquireTimeout, System::nanoTime);
+		return new LocalQuota(rateLimiter, tokenBucket(this.tokensPerPeriod), this.acquireTimeout, this.rateLimitPeriod,
+				System::nanoTime);
 	}
 
 	private long share(long budget) {

@@ -1,6 +1,7 @@
 package dev.baton.ai;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,6 +13,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.lang.Nullable;
 
 /**
  * Request and token budgets shared by every instance through one atomic Redis script
@@ -29,9 +31,16 @@ final class ClusterQuota implements Quota {
 	 */
 	static final RedisScript<Long> SCRIPT = RedisScript.of(LuaScript.read("dev/baton/ai/ai-quota.lua"), Long.class);
 
+	/** Reads what {@link #SCRIPT} keeps, changing nothing. */
+	@SuppressWarnings("rawtypes")
+	static final RedisScript<List> READ_SCRIPT = RedisScript.of(LuaScript.read("dev/baton/ai/ai-quota-read.lua"),
+			List.class);
+
 	private final ReactiveStringRedisTemplate redis;
 
 	private final List<String> keys;
+
+	private final QuotaSettings settings;
 
 	private final String requestIntervalMs;
 
@@ -52,7 +61,9 @@ final class ClusterQuota implements Quota {
 	ClusterQuota(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace, QuotaSettings settings,
 			LocalQuota fallback, AiGatewayMetrics metrics) {
 		this.redis = redis;
-		this.keys = List.of(keyspace.key("ai", "limits", "requests"), keyspace.key("ai", "limits", "tokens"));
+		this.keys = List.of(keyspace.key("ai", "limits", "requests"), keyspace.key("ai", "limits", "tokens"),
+				keyspace.key("ai", "limits", "pause"));
+		this.settings = settings;
 		this.requestIntervalMs = Double.toString(settings.requestIntervalMillis());
 		this.tokenIntervalMs = Double.toString(settings.tokenIntervalMillis());
 		this.tokenCapacity = settings.tokensPerPeriod();
@@ -92,6 +103,30 @@ final class ClusterQuota implements Quota {
 			.onErrorResume(this::isRedisFailure, this::fallBack);
 	}
 
+	/**
+	 * The budgets as Redis holds them, read by a read-only script; this JVM's fallback share
+	 * when Redis does not answer.
+	 */
+	@Override
+	public Mono<AiBudgets> budgets(AiBudgets.Calls calls) {
+		return this.redis.execute(READ_SCRIPT, this.keys, List.of())
+			.next()
+			.timeout(this.redisTimeout)
+			.map((figures) -> budgets(ClusterFigures.of(figures), calls))
+			.onErrorResume((ex) -> Mono.just(this.fallback.budgets(AiBudgets.Scope.LOCAL_FALLBACK, calls)));
+	}
+
+	private AiBudgets budgets(ClusterFigures figures, AiBudgets.Calls calls) {
+		Duration window = this.settings.period();
+		AiBudgets.Budget requests = (this.settings.requestsPerPeriod() == 0) ? null
+				: new AiBudgets.Budget(this.settings.requestsPerPeriod(), figures.left(figures.requestTat(),
+						this.settings.requestsPerPeriod(), this.settings.requestIntervalMillis()), window);
+		AiBudgets.Budget tokens = (this.settings.tokensPerPeriod() == 0) ? null
+				: new AiBudgets.Budget(this.settings.tokensPerPeriod(), figures.left(figures.tokenTat(),
+						this.settings.tokensPerPeriod(), this.settings.tokenIntervalMillis()), window);
+		return new AiBudgets(AiBudgets.Scope.CLUSTER, requests, tokens, figures.pausedUntil(), calls);
+	}
+
 	private Mono<Long> run(String mode, String... args) {
 		String[] argv = new String[args.length + 1];
 		argv[0] = mode;
@@ -100,6 +135,35 @@ final class ClusterQuota implements Quota {
 			.next()
 			.timeout(this.redisTimeout)
 			.doOnNext((ignored) -> restored());
+	}
+
+	/**
+	 * What {@link #READ_SCRIPT} answered, in milliseconds since the epoch by Redis's clock
+	 * ({@code 0} for a key that is absent).
+	 */
+	record ClusterFigures(double now, double requestTat, double tokenTat, double pause) {
+
+		static ClusterFigures of(List<?> figures) {
+			return new ClusterFigures(number(figures.get(0)), number(figures.get(1)), number(figures.get(2)),
+					number(figures.get(3)));
+		}
+
+		private static double number(Object text) {
+			String value = String.valueOf(text);
+			return value.isEmpty() ? 0 : Double.parseDouble(value);
+		}
+
+		/** The limit less what the theoretical arrival time {@code tat} books ahead of now. */
+		long left(double tat, long limit, double intervalMillis) {
+			double booked = Math.max(0, tat - this.now) / intervalMillis;
+			return Math.max(0, limit - (long) Math.ceil(booked));
+		}
+
+		@Nullable
+		Instant pausedUntil() {
+			return (this.pause > this.now) ? Instant.ofEpochMilli((long) Math.ceil(this.pause)) : null;
+		}
+
 	}
 
 	private boolean isRedisFailure(Throwable ex) {

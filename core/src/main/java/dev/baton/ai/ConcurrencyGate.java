@@ -64,6 +64,12 @@ final class ConcurrencyGate {
 				- this.bulkhead.getMetrics().getAvailableConcurrentCalls();
 	}
 
+	/** The slots in use, the limit and the calls waiting for one, as they are now. */
+	AiBudgets.Calls calls() {
+		return new AiBudgets.Calls(inUse(), this.bulkhead.getBulkheadConfig().getMaxConcurrentCalls(),
+				this.waiters.size());
+	}
+
 	private Mono<Permit> acquire() {
 		return Mono.<Permit>create((sink) -> {
 			if (this.bulkhead.tryAcquirePermission()) {

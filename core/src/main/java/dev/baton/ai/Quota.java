@@ -24,4 +24,10 @@ interface Quota {
 	/** No request goes before {@code delay} from now, for every caller (the server said 429). */
 	Mono<Void> pause(Duration delay);
 
+	/**
+	 * The budgets as they stand, read without taking or reserving anything.
+	 * @param calls the client's concurrency slots, passed through
+	 */
+	Mono<AiBudgets> budgets(AiBudgets.Calls calls);
+
 }

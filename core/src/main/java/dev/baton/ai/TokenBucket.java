@@ -19,6 +19,8 @@ final class TokenBucket {
 
 	private final double nanosPerToken;
 
+	private final Duration period;
+
 	private final LongSupplier nanoTime;
 
 	/** The theoretical arrival time: when the bucket would be full again. */
@@ -30,6 +32,7 @@ final class TokenBucket {
 		}
 		this.capacity = capacity;
 		this.nanosPerToken = (double) period.toNanos() / capacity;
+		this.period = period;
 		this.nanoTime = nanoTime;
 		this.tat = nanoTime.getAsLong();
 	}
@@ -50,6 +53,20 @@ final class TokenBucket {
 		}
 		this.tat = next;
 		return wait;
+	}
+
+	/**
+	 * How many tokens a reservation could take now without waiting: the capacity less what is
+	 * reserved ahead. Reserves nothing.
+	 */
+	synchronized long available() {
+		double booked = Math.max(0, this.tat - this.nanoTime.getAsLong()) / this.nanosPerToken;
+		return Math.max(0, this.capacity - (long) Math.ceil(booked));
+	}
+
+	/** The budget: {@code capacity} tokens per {@code period}. */
+	AiBudgets.Budget budget() {
+		return new AiBudgets.Budget(this.capacity, available(), this.period);
 	}
 
 	/** Gives tokens back ({@code delta < 0}) or takes more ({@code delta > 0}) without waiting. */

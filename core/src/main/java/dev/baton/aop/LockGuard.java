@@ -18,6 +18,7 @@ import dev.baton.lock.LockAcquisitionException;
 import dev.baton.lock.LockContext;
 import dev.baton.lock.LockException;
 import dev.baton.lock.LockHold;
+import dev.baton.lock.LockObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -162,6 +163,14 @@ final class LockGuard implements Guard {
 		return (this.keys.size() == 1) ? this.keys.get(0) : String.join(",", this.keys);
 	}
 
+	/**
+	 * Tells an observed hold the fencing token its method sees (the innermost lock's). Only
+	 * when someone observes holds: otherwise neither the token nor its text is made.
+	 */
+	private static void fenced(Observed hold, long fencingToken) {
+		hold.detail(LockObserver.FENCING_TOKEN, Long.toString(fencingToken));
+	}
+
 	private void waited(Observed wait, Outcome outcome, long start, @Nullable Throwable error) {
 		this.observer.waited(outcome, System.nanoTime() - start);
 		wait.end(outcome.name().toLowerCase(Locale.ROOT), error);
@@ -194,12 +203,16 @@ final class LockGuard implements Guard {
 
 		private final long since = LockGuard.this.observer.timeHold() ? System.nanoTime() : 0L;
 
-		private final Observed observed = LockGuard.this.observer.startHold(keyText());
+		private final Observed observed;
 
 		private final AtomicBoolean closed = new AtomicBoolean();
 
 		HeldLocks(List<DistributedLock> locks) {
 			this.locks = locks;
+			this.observed = LockGuard.this.observer.startHold(keyText());
+			if (this.observed != Observed.NONE) {
+				fenced(this.observed, locks.get(locks.size() - 1).fencingToken());
+			}
 		}
 
 		@Override
@@ -235,12 +248,16 @@ final class LockGuard implements Guard {
 		/** Read always: a minimum hold counts from it. */
 		private final long since = System.nanoTime();
 
-		private final Observed observed = LockGuard.this.observer.startHold(keyText());
+		private final Observed observed;
 
 		private final AtomicBoolean closed = new AtomicBoolean();
 
 		ReactiveHolds(List<LockHold> holds) {
 			this.holds = holds;
+			this.observed = LockGuard.this.observer.startHold(keyText());
+			if (this.observed != Observed.NONE) {
+				fenced(this.observed, innermost().fencingToken());
+			}
 		}
 
 		@Override

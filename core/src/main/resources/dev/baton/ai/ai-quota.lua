@@ -4,6 +4,8 @@
 --
 -- KEYS[1]  request TAT key  (<prefix>:ai:{limits}:requests)
 -- KEYS[2]  token TAT key    (<prefix>:ai:{limits}:tokens)
+-- KEYS[3]  pause key        (<prefix>:ai:{limits}:pause): until when the last 429 holds
+--          requests back, for ai-quota-read.lua to tell a pause from the request spacing
 -- ARGV[1]  mode: "admit", "settle" or "pause"
 --   admit:  ARGV[2] ms between two requests (0: no request budget)
 --           ARGV[3] ms per token (0: no token budget)
@@ -77,6 +79,9 @@ elseif mode == 'pause' then
   local resume = now + tonumber(ARGV[2])
   if resume > tat(KEYS[1]) then
     store(KEYS[1], resume)
+  end
+  if resume > tat(KEYS[3]) then
+    store(KEYS[3], resume)
   end
   return 0
 end

@@ -37,6 +37,18 @@ class TokenBucketTests {
 	}
 
 	@Test
+	void tellsWhatIsLeftWithoutTakingIt() {
+		assertThat(this.bucket.budget()).isEqualTo(new AiBudgets.Budget(100, 100, Duration.ofSeconds(10)));
+		this.bucket.reserve(30, Long.MAX_VALUE);
+		assertThat(this.bucket.available()).isEqualTo(70);
+		assertThat(this.bucket.available()).as("looking took nothing").isEqualTo(70);
+		this.now.addAndGet(Duration.ofSeconds(1).toNanos());
+		assertThat(this.bucket.available()).isEqualTo(80);
+		this.bucket.reserve(100, Long.MAX_VALUE);
+		assertThat(this.bucket.available()).as("callers already wait for room").isZero();
+	}
+
+	@Test
 	void refillsWithTime() {
 		this.bucket.reserve(100, Long.MAX_VALUE);
 		this.now.addAndGet(Duration.ofSeconds(5).toNanos());
