@@ -36,7 +36,11 @@ final class AiBudgetsView {
 			view.put("pausedUntil", budgets.pausedUntil().toString());
 		}
 		AiBudgets.Calls calls = budgets.calls();
-		view.put("calls", Map.of("inFlight", calls.inFlight(), "limit", calls.limit(), "waiting", calls.waiting()));
+		Map<String, Object> slots = new LinkedHashMap<>();
+		slots.put("inFlight", calls.inFlight());
+		slots.put("limit", calls.limit());
+		slots.put("waiting", calls.waiting());
+		view.put("calls", slots);
 		return view;
 	}
 

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.baton.redis.RedisKeyspace;
 
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -54,7 +55,8 @@ final class RedlockLocks implements ClusterLocks {
 			view.putAll(lock);
 		}
 		catch (RuntimeException ex) {
-			view.put("error", ex.getMessage());
+			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
+			view.put("error", (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName());
 		}
 		return view;
 	}
