@@ -32,7 +32,7 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.offset;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -224,7 +224,7 @@ class BatonEndpointTests {
 				}
 				assertThat((long) budget(seenByOne, "tokens").get("left"))
 					.as("read a moment apart, while a token a second refills")
-					.isCloseTo((long) budget(seenByTwo, "tokens").get("left"), offset(5L));
+					.isCloseTo((long) budget(seenByTwo, "tokens").get("left"), within(5L));
 				assertThatExceptionOfType(AiGatewayException.class).isThrownBy(
 						() -> first.getBean(AiGatewayClient.class).chatBlocking(ChatRequest.of("__retry_after_a_day__")));
 				assertThat(ai(two)).as("the pause the first instance's 429 set").containsEntry("paused", true)
