@@ -152,6 +152,31 @@ class ClusterLimitsTests {
 	}
 
 	@Test
+	void readsTheSharedBudgetsWithoutSpendingAndThisInstancesShareWhileRedisIsDown() {
+		try (RedisTestServer redis = RedisTestServers.start(); FakeOpenAiServer server = FakeOpenAiServer.start()) {
+			AiGatewayClient client = instance(server, redis, 600, Duration.ofMinutes(1), AiGatewayMetrics.NONE);
+			client.chatBlocking(ChatRequest.of("with redis"));
+			AiBudgets shared = client.budgets().block(Duration.ofSeconds(5));
+			assertThat(shared.scope()).isEqualTo(AiBudgets.Scope.CLUSTER);
+			assertThat(shared.requests().limit()).isEqualTo(600);
+			assertThat(shared.requests().window()).isEqualTo(Duration.ofMinutes(1));
+			assertThat(shared.tokens()).as("no token budget").isNull();
+			assertThat(shared.pausedUntil()).isNull();
+			for (int i = 0; i < 20; i++) {
+				client.budgets().block(Duration.ofSeconds(5));
+			}
+			assertThat(client.budgets().block(Duration.ofSeconds(5)).requests().left())
+				.as("twenty looks took no request slot").isGreaterThanOrEqualTo(shared.requests().left());
+
+			redis.stop();
+			AiBudgets alone = client.budgets().block(Duration.ofSeconds(5));
+
+			assertThat(alone.scope()).isEqualTo(AiBudgets.Scope.LOCAL_FALLBACK);
+			assertThat(alone.requests().limit()).as("half the budget, the default share").isEqualTo(300);
+		}
+	}
+
+	@Test
 	void fallsBackToLocalLimitsWhenRedisIsDownAndSaysSo() {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		try (RedisTestServer redis = RedisTestServers.start(); FakeOpenAiServer server = FakeOpenAiServer.start()) {
