@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -211,7 +212,12 @@ final class LockGuard implements Guard {
 			this.locks = locks;
 			this.observed = LockGuard.this.observer.startHold(keyText());
 			if (this.observed != Observed.NONE) {
-				fenced(this.observed, locks.get(locks.size() - 1).fencingToken());
+				// The token the method will see, pushed by the last lock taken; read from there, it
+				// cannot throw as the lock's own accessor would if the hold had just been lost.
+				OptionalLong token = LockContext.fencingToken();
+				if (token.isPresent()) {
+					fenced(this.observed, token.getAsLong());
+				}
 			}
 		}
 
