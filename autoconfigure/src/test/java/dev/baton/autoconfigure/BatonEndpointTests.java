@@ -134,7 +134,8 @@ class BatonEndpointTests {
 				assertThat(locks(endpoint, "held")).singleElement()
 					.satisfies((held) -> assertThat(held).containsEntry("name", "stock").doesNotContainKey("keys"));
 				assertThat(endpoint.baton().toString()).doesNotContain("secret-user");
-				assertThat(endpoint.baton()).containsEntry("keyedMutex", Map.of("keysInUse", 0));
+				assertThat(endpoint.baton()).containsEntry("keyedMutex", Map.of("keysInUse", 0))
+					.as("no AI client, no budgets").doesNotContainKey("ai");
 			}
 			finally {
 				release.countDown();
