@@ -11,7 +11,7 @@ import reactor.core.Disposable;
  * <p>
  * Only this class writes its fields: the local owner hands it on ({@link #handOff()}), the
  * renewal or a confirmation extends it ({@link #renewed}), whoever finds it gone marks it lost
- * ({@link #markLost()}, once).
+ * ({@link #lose()}, once).
  */
 final class Lease {
 
@@ -121,7 +121,7 @@ final class Lease {
 	}
 
 	/** Marks the hold lost: {@code true} the first time only, so that it is counted once. */
-	boolean markLost() {
+	boolean lose() {
 		return LOST.compareAndSet(this, 0, 1);
 	}
 
@@ -130,7 +130,8 @@ final class Lease {
 		this.renewal = renewal;
 	}
 
-	void stopRenewal() {
+	/** Stops the watchdog's renewal, or the fixed lease's end timer. */
+	void unwatch() {
 		Disposable renewal = this.renewal;
 		if (renewal != null) {
 			renewal.dispose();

@@ -20,8 +20,10 @@ final class ReactiveHold implements LockHold {
 		this.key = key;
 	}
 
-	void granted() {
-		this.token = this.registry.state(this.key).ownerToken();
+	/** The acquisition holds: the hold takes its fencing token. */
+	ReactiveHold granted(long token) {
+		this.token = token;
+		return this;
 	}
 
 	@Override
@@ -50,7 +52,7 @@ final class ReactiveHold implements LockHold {
 			if (!this.released.compareAndSet(false, true)) {
 				return Mono.empty();
 			}
-			return this.registry.release(this.registry.state(this.key), this);
+			return Mono.fromFuture(this.registry.release(this.registry.state(this.key), this), true);
 		});
 	}
 
