@@ -115,37 +115,6 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 
 	// Taking a hold: what an Acquisition asks of the registry.
 
-	/** What a new local owner does to hold the store lease. */
-	enum LeaseStep {
-
-		/** Uses the lease handed over as it is. */
-		HELD,
-
-		/** Asked for a fixed lease on a handed-over watchdog lease: moves its expiry. */
-		REFIX,
-
-		/** Asks the store whether it still keeps the lease handed over, before using it. */
-		CONFIRM,
-
-		/** Takes the lock from the store. */
-		TAKE
-
-	}
-
-	/**
-	 * The step for a new local owner asking for {@code lease} (fixed, or {@code null}) that took
-	 * over {@code current} ({@code null}: none).
-	 */
-	LeaseStep leaseStep(@Nullable Lease current, @Nullable Duration lease) {
-		if (current == null) {
-			return LeaseStep.TAKE;
-		}
-		if (lease != null && !lease.equals(current.fixed)) {
-			return LeaseStep.REFIX;
-		}
-		return mustConfirm(current) ? LeaseStep.CONFIRM : LeaseStep.HELD;
-	}
-
 	/**
 	 * The lease this JVM still holds for the key, now the new local owner's (handed to it); or
 	 * {@code null} when the owner must take the lock from the store, after dropping a lease that
@@ -337,7 +306,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 */
 	@Nullable
 	private Lease letGo(KeyState state, Object owner) {
-		switch (state.decrement(owner)) {
+		switch (state.release(owner)) {
 			case HELD, ENDED_HELD:
 				return null;
 			case ENDED_LAST:
@@ -399,7 +368,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 * @param owner the owner whose hold it must be, or {@code null} for whoever holds {@code lease}
 	 */
 	void lose(KeyState state, @Nullable Object owner, @Nullable Lease lease) {
-		state.endHold(owner, lease, () -> {
+		state.lose(owner, lease, () -> {
 			this.active.decrementAndGet();
 			if (lease != null) {
 				lost(state.key, lease);

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
-import dev.baton.lock.AbstractLockRegistry.LeaseStep;
 import dev.baton.lock.LockStore.Attempt;
 
 import org.slf4j.Logger;
@@ -22,15 +21,17 @@ import org.springframework.lang.Nullable;
  * {@link #abandon()} when its caller gives up (an interrupt, a cancel); every decision is made
  * here.
  * <pre>
- *            enter                turn
- *   start ─────────► QUEUED ──────────────┬──────────────► HELD (a re-entry, or a lease handed over and fresh)
- *     │ re-entry                          ├── confirm ──► CONFIRMING ── still held ──► HELD
- *     └──────────────────────► HELD       │                    └─ lost ─┐
- *                                         ├── refix ──► REFIXING ──────────────► HELD
- *                                         └── take ───► ASKING ◄──────┴── wake ── NAPPING
- *                                                         │ granted ──► HELD        ▲
- *                                                         └── busy ─────────────────┘
- *   any waiting state ── time out, store failure, interrupt, cancel ──► ABANDONED
+ * start ─enter─► QUEUED ─turn─► lease here?
+ *   │                            ├─ none ─────────────────────► ASKING ─granted──► HELD
+ *   │                            │                               busy │ ▲ wake
+ *   │                            │                                    ▼ │
+ *   │                            │                               NAPPING
+ *   │                            ├─ handed, fresh ───────────────────────────────► HELD
+ *   │                            ├─ handed, unconfirmed ─► CONFIRMING ─kept──────► HELD
+ *   │                            │                              └─lost─► ASKING
+ *   │                            └─ handed, other fixed lease ─► REFIXING ───────► HELD
+ *   └─ re-entry of a live hold ──────────────────────────────────────────────────► HELD
+ * QUEUED, ASKING, NAPPING, CONFIRMING, REFIXING ─ time out, store failure, interrupt, cancel ─► ABANDONED
  * </pre>
  * Not thread-safe: one adapter drives it, one step at a time.
  */
@@ -238,15 +239,25 @@ final class Acquisition {
 		}
 	}
 
-	/** The owner's turn came: it makes sure this JVM holds the store lease. */
+	/**
+	 * The owner's turn came: it makes sure this JVM holds the store lease. It takes the lock
+	 * from the store unless a lease was handed over; then it moves a watchdog lease to the fixed
+	 * one it asked for, or asks the store first when the store has not confirmed it lately, or
+	 * uses it as it is.
+	 */
 	private void takeTurn() {
 		Lease current = this.registry.takeOver(this.key);
-		LeaseStep step = this.registry.leaseStep(current, this.lease);
-		switch (step) {
-			case HELD -> held();
-			case REFIX -> await(State.REFIXING, this.registry.refix(this.key, current, this.lease), NO_LIMIT);
-			case CONFIRM -> await(State.CONFIRMING, this.registry.confirm(this.key, current), NO_LIMIT);
-			case TAKE -> take();
+		if (current == null) {
+			take();
+		}
+		else if (this.lease != null && !this.lease.equals(current.fixed)) {
+			await(State.REFIXING, this.registry.refix(this.key, current, this.lease), NO_LIMIT);
+		}
+		else if (this.registry.mustConfirm(current)) {
+			await(State.CONFIRMING, this.registry.confirm(this.key, current), NO_LIMIT);
+		}
+		else {
+			held();
 		}
 	}
 
