@@ -39,6 +39,9 @@ final class Acquisition {
 
 	private static final Logger logger = LoggerFactory.getLogger(Acquisition.class);
 
+	/** What guards the mutable fields: the one adapter driving the acquisition, a step at a time. */
+	private static final String DRIVER = "its driver";
+
 	/** {@link #waitNanos()} when the awaited future bounds itself (the store's own deadline). */
 	static final long NO_LIMIT = Long.MAX_VALUE;
 
@@ -80,37 +83,48 @@ final class Acquisition {
 
 	private final long deadline;
 
+	@GuardedBy(DRIVER)
 	private State state;
 
 	/** This owner's turn on the key: completed when it is the local owner. */
 	@Nullable
+	@GuardedBy(DRIVER)
 	private CompletableFuture<Void> turn;
 
 	/** What the state waits for, and until when (System.nanoTime, or {@link #NO_LIMIT}). */
+	@GuardedBy(DRIVER)
 	private CompletableFuture<?> awaited;
 
+	@GuardedBy(DRIVER)
 	private long awaitUntil = NO_LIMIT;
 
 	/** The store owner of the hold being taken from the store; {@code null} before the first ask. */
 	@Nullable
+	@GuardedBy(DRIVER)
 	private String storeOwner;
 
 	/** Whether this hold's asks may queue in the store (the caller waits). */
+	@GuardedBy(DRIVER)
 	private boolean queues;
 
 	/** Whether the next ask goes through the store's queue. */
+	@GuardedBy(DRIVER)
 	private boolean retry;
 
 	/** The last ask's reply, and when it was sent. */
 	@Nullable
+	@GuardedBy(DRIVER)
 	private CompletableFuture<Attempt> reply;
 
 	/** Whether the store answered an earlier ask of this hold. */
+	@GuardedBy(DRIVER)
 	private boolean answeredBefore;
 
+	@GuardedBy(DRIVER)
 	private long askedAt;
 
 	/** The release notice armed before the last ask. */
+	@GuardedBy(DRIVER)
 	private CompletableFuture<Void> wake;
 
 	private Acquisition(AbstractLockRegistry registry, KeyState key, Object owner, @Nullable Duration lease,
@@ -162,10 +176,6 @@ final class Acquisition {
 		else {
 			await(State.QUEUED, entered, this.deadline);
 		}
-	}
-
-	State state() {
-		return this.state;
 	}
 
 	boolean isHeld() {

@@ -2,6 +2,7 @@ package dev.baton.lock;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import reactor.core.Disposable;
 
@@ -14,6 +15,9 @@ import reactor.core.Disposable;
  * ({@link #lose()}, once).
  */
 final class Lease {
+
+	private static final AtomicLongFieldUpdater<Lease> TOKEN = AtomicLongFieldUpdater.newUpdater(Lease.class,
+			"token");
 
 	private static final AtomicIntegerFieldUpdater<Lease> LOST = AtomicIntegerFieldUpdater.newUpdater(Lease.class,
 			"lost");
@@ -29,7 +33,7 @@ final class Lease {
 	 * The last fencing token handed out under this hold; raised on every local hand-off, within
 	 * the tokens the store reserved for them.
 	 */
-	@GuardedBy("local owner")
+	@GuardedBy("TOKEN (atomic increment), by the local owner")
 	private volatile long token;
 
 	/** Local hand-offs since the hold was taken from the store. */
@@ -101,9 +105,7 @@ final class Lease {
 	 */
 	long handOff() {
 		this.handoffs++;
-		long next = this.token + 1;
-		this.token = next;
-		return next;
+		return TOKEN.incrementAndGet(this);
 	}
 
 	/**

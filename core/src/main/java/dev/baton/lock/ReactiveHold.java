@@ -13,6 +13,7 @@ final class ReactiveHold implements LockHold {
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
+	@GuardedBy("volatile; set once, when granted, before the hold reaches its subscriber")
 	private volatile long token;
 
 	ReactiveHold(AbstractLockRegistry registry, String key) {
