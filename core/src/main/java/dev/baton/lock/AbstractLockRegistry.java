@@ -271,7 +271,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 * @throws IllegalMonitorStateException if {@code owner} holds nothing here
 	 */
 	CompletableFuture<Void> release(KeyState state, Object owner) {
-		Lease lease = letGo(state, owner);
+		Lease lease = releaseLocally(state, owner);
 		if (lease == null) {
 			return CompletableFuture.completedFuture(null);
 		}
@@ -305,7 +305,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 * still holds, handed the lease over, or held none; local state is settled then)
 	 */
 	@Nullable
-	private Lease letGo(KeyState state, Object owner) {
+	private Lease releaseLocally(KeyState state, Object owner) {
 		switch (state.release(owner)) {
 			case HELD, ENDED_HELD:
 				return null;
