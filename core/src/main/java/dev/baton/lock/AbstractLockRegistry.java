@@ -3,11 +3,10 @@ package dev.baton.lock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.baton.lock.LockStore.Attempt;
@@ -15,14 +14,22 @@ import dev.baton.redis.DeadlineTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.lang.Nullable;
 
 /**
- * The part every registry shares, whatever the store: local FIFO queueing per key, hand-off of
- * a held lease to the next local waiter within a fairness budget, the renewal watchdog, and
- * waiting for the store's release notification. Subclasses only choose the store.
+ * The part every registry shares, whatever the store: the keys this JVM holds or waits for,
+ * each with its local FIFO queue ({@link KeyState}), the store lease its local owners share
+ * ({@link Lease}, kept alive by a {@link LeaseWatch}) and the transitions of a hold. Acquiring
+ * is one state machine ({@link Acquisition}) that threads and subscribers drive alike; this
+ * class carries out its transitions. Subclasses only choose the store.
+ * <p>
+ * The verbs, one per transition, in code, logs and README alike: a caller <em>enters</em> the
+ * key's local queue; the local owner <em>takes</em> the lock from the store, or is
+ * <em>handed</em> the lease by the owner before it; the watchdog <em>renews</em> the lease; the
+ * owner <em>releases</em> its hold (handing the lease off, or releasing it in the store); a
+ * lease that ran out or vanished is <em>lost</em>; a caller that gives up <em>abandons</em> its
+ * acquisition, which <em>withdraws</em> what its store attempts may have left.
  */
 abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegistryStatistics {
 
@@ -40,13 +47,14 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 
 	private final AtomicInteger active = new AtomicInteger();
 
-	private final LongAdder renewals = new LongAdder();
-
 	private final LongAdder losses = new LongAdder();
+
+	private final LeaseWatch watch;
 
 	AbstractLockRegistry(LockStore store, LockOptions options) {
 		this.store = store;
 		this.options = options;
+		this.watch = new LeaseWatch(this);
 		store.onRelease(this::released);
 	}
 
@@ -68,10 +76,8 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		return Mono.defer(() -> {
 			ReactiveHold hold = new ReactiveHold(this, key);
 			long start = System.nanoTime();
-			return acquire(key, hold, wait, lease, start).then(Mono.fromSupplier(() -> {
-				hold.granted();
-				return hold;
-			}));
+			return ReactiveAcquisition.drive(() -> Acquisition.start(this, key, hold, wait, lease, start))
+				.map((held) -> hold.granted(held.token()));
 		});
 	}
 
@@ -82,7 +88,7 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 
 	@Override
 	public long renewals() {
-		return this.renewals.sum();
+		return this.watch.renewals();
 	}
 
 	@Override
@@ -93,350 +99,6 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	/** Keys this JVM holds or waits for right now. */
 	int trackedKeys() {
 		return this.states.size();
-	}
-
-	/**
-	 * Takes the lock for {@code owner}: completes empty when held (re-entered or acquired),
-	 * errors with a {@link LockException} otherwise. Cancelling gives up cleanly.
-	 */
-	Mono<Void> acquire(String key, Object owner, Duration wait, Duration lease, long startNanos) {
-		KeyState state = join(key);
-		CompletableFuture<Void> entered = state.enter(owner);
-		while (entered == KeyState.ENDED) {
-			endHold(state, owner, state.lease());
-			entered = state.enter(owner);
-		}
-		if (entered == null) {
-			leave(state);
-			return Mono.empty();
-		}
-		CompletableFuture<Void> granted = entered;
-		long deadline = startNanos + wait.toNanos();
-		Mono<Void> storeLease = Mono.defer(() -> ensureLease(state, lease, deadline, startNanos));
-		// Granted at once (the common case): no local wait to compose with.
-		Mono<Void> held = granted.isDone() ? storeLease
-				: DeadlineTimer.within(Mono.fromFuture(granted, true), remaining(deadline))
-					.onErrorMap(TimeoutException.class, (ex) -> new LockAcquisitionException(key, elapsed(startNanos)))
-					.then(storeLease);
-		return held
-			.doOnSuccess((ignored) -> countHold())
-			.doOnError((ex) -> giveUp(state, owner, granted))
-			.doOnCancel(() -> giveUp(state, owner, granted));
-	}
-
-	/**
-	 * The local owner makes sure this JVM holds the store lease: reuses a handed-off one (asking
-	 * the store first when it has not confirmed it lately) or takes one.
-	 */
-	private Mono<Void> ensureLease(KeyState state, Duration lease, long deadline, long startNanos) {
-		Lease current = takeOver(state);
-		return switch (leaseStep(current, lease)) {
-			case HELD -> Mono.empty();
-			case REFIX -> refix(state, current, lease);
-			case CONFIRM -> confirm(state, current).flatMap((confirmed) -> confirmed ? Mono.<Void>empty()
-					: takeFromStore(state, lease, deadline, startNanos));
-			case TAKE -> takeFromStore(state, lease, deadline, startNanos);
-		};
-	}
-
-	/** What a new local owner does to hold the store lease: one decision for threads and subscribers. */
-	enum LeaseStep {
-
-		/** Uses the lease handed over as it is. */
-		HELD,
-
-		/** Asked for a fixed lease on a handed-over watchdog lease: moves its expiry. */
-		REFIX,
-
-		/** Asks the store whether it still keeps the lease handed over, before using it. */
-		CONFIRM,
-
-		/** Takes the lock from the store. */
-		TAKE
-
-	}
-
-	/**
-	 * The step for a new local owner asking for {@code lease} (fixed, or {@code null}) that took
-	 * over {@code current} ({@code null}: none).
-	 */
-	LeaseStep leaseStep(@Nullable Lease current, @Nullable Duration lease) {
-		if (current == null) {
-			return LeaseStep.TAKE;
-		}
-		if (lease != null && !lease.equals(current.fixed)) {
-			return LeaseStep.REFIX;
-		}
-		return mustConfirm(current) ? LeaseStep.CONFIRM : LeaseStep.HELD;
-	}
-
-	private Mono<Void> takeFromStore(KeyState state, Duration lease, long deadline, long startNanos) {
-		String storeOwner = newStoreOwner();
-		return attemptStore(state, storeOwner, leaseTime(lease), deadline, startNanos)
-			.doOnNext((granted) -> hold(state, storeOwner, lease, granted.token(), granted.askedAt()))
-			.then();
-	}
-
-	/**
-	 * The lease this JVM still holds for the key, now the new local owner's (a hand-off); or
-	 * {@code null} when the owner must ask the store, after giving back a lease that ran out.
-	 */
-	@Nullable
-	Lease takeOver(KeyState state) {
-		Lease current = state.lease();
-		if (current != null && current.isValid()) {
-			state.ownerToken(current.token());
-			return current;
-		}
-		if (current != null) {
-			discard(state, current);
-		}
-		return null;
-	}
-
-	/** A fresh store owner: one per hold taken from the store, shared by the local owners it is handed to. */
-	String newStoreOwner() {
-		return this.instanceId + ":" + this.holdIds.incrementAndGet();
-	}
-
-	/** The store lease to ask for: the fixed one, or the registry's, renewed by the watchdog. */
-	Duration leaseTime(@Nullable Duration lease) {
-		return (lease != null) ? lease : this.options.leaseTime();
-	}
-
-	/**
-	 * The store granted a hold, asked for at {@code askedAt} (System.nanoTime): it is now this
-	 * JVM's lease, with the watchdog renewing it unless {@code lease} is fixed.
-	 */
-	void hold(KeyState state, String storeOwner, @Nullable Duration lease, long token, long askedAt) {
-		Lease taken = new Lease(storeOwner, lease, this.options.leaseTime(), token, askedAt);
-		state.install(taken);
-		state.ownerToken(token);
-		if (lease == null) {
-			startWatchdog(state.key, taken);
-		}
-		else {
-			endAtExpiry(state, taken);
-		}
-	}
-
-	/**
-	 * A fixed lease ends the local hold when it runs out, as it does for every other instance:
-	 * the next local waiter becomes the owner then, not when the holder unlocks (maybe never).
-	 * The wheel's thread only hands the work on: granting may run a waiter's continuation.
-	 */
-	private void endAtExpiry(KeyState state, Lease lease) {
-		Duration left = Duration.ofNanos(Math.max(lease.validUntilNanos() - System.nanoTime(), 0));
-		lease.watch(DeadlineTimer.after(left,
-				() -> Schedulers.parallel().schedule(() -> endHold(state, null, lease))));
-	}
-
-	/**
-	 * Ends the local hold on {@code lease}, which ran out or was lost while held: the hold is
-	 * lost (counted once), the owner finds it so when it releases, the lease is given back to
-	 * the store (for nobody: the store lets its waiters in at once), and then the next local
-	 * waiter becomes the owner. Nothing happens when the hold was released meanwhile.
-	 * @param owner the owner whose hold it must be, or {@code null} for whoever holds {@code lease}
-	 */
-	void endHold(KeyState state, @Nullable Object owner, @Nullable Lease lease) {
-		state.endHold(owner, lease, () -> {
-			this.active.decrementAndGet();
-			if (lease != null) {
-				markLost(state.key, lease);
-				this.store.release(state.key, lease.storeOwner)
-					.subscribe(null, (ex) -> logger.debug("Could not release an ended lease", ex));
-			}
-		});
-	}
-
-	/** Whether a handed-off lease must be confirmed by the store before the new owner uses it. */
-	boolean mustConfirm(Lease lease) {
-		// A tenth of the lease, at most a second: how long a hand-off may trust the local clock alone.
-		long maxAge = Math.min(lease.renewalLease.toNanos() / 10, 1_000_000_000L);
-		return lease.unconfirmedFor(maxAge);
-	}
-
-	/**
-	 * Asks the store whether it still keeps a handed-off lease (renewing it): {@code true} when
-	 * it does; {@code false} when it lost it (the hold is lost and the lease dropped: the owner
-	 * takes the lock from the store anew). Store errors are {@link LockUnavailableException}s.
-	 */
-	Mono<Boolean> confirm(KeyState state, Lease lease) {
-		return Mono.defer(() -> {
-			long askedAt = System.nanoTime();
-			return DeadlineTimer.within(this.store.renew(state.key, lease.storeOwner, lease.renewalLease),
-					this.options.storeTimeout())
-				.onErrorMap((ex) -> !(ex instanceof LockException),
-						(ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
-				.map((renewed) -> {
-					if (renewed) {
-						lease.renewed(askedAt);
-						return true;
-					}
-					markLost(state.key, lease);
-					state.detach(lease);
-					return false;
-				});
-		});
-	}
-
-	/** One store attempt after another, waking on the release notification or the lease's end. */
-	private Mono<Granted> attemptStore(KeyState state, String storeOwner, Duration lease, long deadline,
-			long startNanos) {
-		boolean queues = !remaining(deadline).isZero();
-		AtomicReference<CompletableFuture<Attempt>> inFlight = new AtomicReference<>();
-		return attempt(state, storeOwner, lease, deadline, startNanos, state.takeQueuedAsk(), inFlight)
-			.onErrorMap((ex) -> !(ex instanceof LockException),
-					(ex) -> new LockUnavailableException(state.key, elapsed(startNanos), ex))
-			.doOnError((ex) -> giveBackWhenLanded(inFlight.get(), queues, state.key, storeOwner,
-					ex instanceof LockAcquisitionException))
-			.doOnCancel(() -> giveBackWhenLanded(inFlight.get(), queues, state.key, storeOwner, false));
-	}
-
-	/**
-	 * {@link #giveBack} once the store call still in flight, if any, has landed: what the call
-	 * took is then known and given back after it, whatever path the call took (an EVALSHA
-	 * answered NOSCRIPT is sent again as EVAL, after anything sent meanwhile).
-	 * @param refused whether the store plainly said "busy" (of a call that had landed)
-	 */
-	void giveBackWhenLanded(@Nullable CompletableFuture<Attempt> inFlight, boolean queued, String key,
-			String storeOwner, boolean refused) {
-		if (inFlight == null || inFlight.isDone()) {
-			giveBack(queued, key, storeOwner, refused);
-			return;
-		}
-		inFlight.whenComplete((attempt, ex) -> giveBack(queued, key, storeOwner,
-				attempt != null && !attempt.acquired()));
-	}
-
-	/**
-	 * How long a store call may keep the caller waiting, in ns: up to its deadline, or
-	 * {@code 0} when the store's own timeout comes first (or the caller never waited), so that
-	 * the store bounds the call alone.
-	 */
-	long callerBound(long deadline) {
-		long left = deadline - System.nanoTime();
-		return (left > 0 && left < this.options.storeTimeout().toNanos()) ? left : 0;
-	}
-
-	/**
-	 * Undoes what a failed or abandoned attempt may have left in the store: its place in the
-	 * queue and, unless the store plainly said "busy", the lock itself, which the script may have
-	 * taken before its answer was lost to a deadline or a cancel. Both are no-ops for an owner
-	 * that has neither.
-	 */
-	void giveBack(boolean queued, String key, String storeOwner, boolean refused) {
-		cancelQueued(queued, key, storeOwner);
-		if (!refused) {
-			this.store.release(key, storeOwner)
-				.subscribe(null, (ex) -> logger.debug("Could not release an abandoned attempt's lock", ex));
-		}
-	}
-
-	/**
-	 * One store attempt; when busy, the next one is chained after the wake-up. The signal is
-	 * armed before asking, so a release published while the answer travels is not missed.
-	 * @param retry whether an earlier attempt of this hold was answered busy, and queued it
-	 */
-	private Mono<Granted> attempt(KeyState state, String storeOwner, Duration lease, long deadline, long startNanos,
-			boolean retry, AtomicReference<CompletableFuture<Attempt>> inFlight) {
-		return Mono.defer(() -> {
-			CompletableFuture<Void> signal = state.armReleaseSignal();
-			long askedAt = System.nanoTime();
-			long bound = callerBound(deadline);
-			CompletableFuture<Attempt> reply = this.store.acquireNow(state.key, storeOwner, lease, remaining(deadline),
-					this.options.handoffBudget(), retry);
-			boolean answeredBefore = inFlight.getAndSet(reply) != null;
-			// Cancelling the wait does not cancel the call: what it took is given back when it lands.
-			Mono<Attempt> answer = Mono.fromFuture(reply, true);
-			if (bound > 0) {
-				answer = DeadlineTimer.within(answer, Duration.ofNanos(bound))
-					.onErrorMap((ex) -> ex instanceof TimeoutException && !reply.isDone(),
-							(ex) -> answeredBefore ? new LockAcquisitionException(state.key, elapsed(startNanos))
-									: new LockUnavailableException(state.key, elapsed(startNanos), ex));
-			}
-			return answer
-				.flatMap((result) -> {
-					if (result.acquired()) {
-						return Mono.just(new Granted(result.token(), askedAt));
-					}
-					Duration left = remaining(deadline);
-					if (left.isZero()) {
-						return Mono.error(new LockAcquisitionException(state.key, elapsed(startNanos)));
-					}
-					Duration nap = (result.retryIn().compareTo(left) < 0) ? result.retryIn() : left;
-					return Mono.firstWithSignal(Mono.fromFuture(signal, true), Mono.delay(nap).then())
-						// Asked with time left to wait, so the store queued it.
-						.then(attempt(state, storeOwner, lease, deadline, startNanos, true, inFlight));
-				});
-		});
-	}
-
-	/**
-	 * Gives the owner's hold back: the last hold of the owner either hands the lease to the
-	 * next local waiter (within the fairness budget) or releases it in the store. Local state is
-	 * cleared and renewal stopped whatever the store answers.
-	 */
-	Mono<Void> release(KeyState state, Object owner) {
-		Lease lease = relinquish(state, owner);
-		if (lease == null) {
-			return Mono.empty();
-		}
-		return this.store.release(state.key, lease.storeOwner)
-			.onErrorMap((ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
-			.flatMap((released) -> {
-				LockLostException lost = checkLost(state.key, lease, released);
-				return (lost != null) ? Mono.<Void>error(lost) : Mono.<Void>empty();
-			})
-			// Before the caller hears of it: a thread that locks again at once must find the key free.
-			.doOnTerminate(() -> exitAndLeave(state))
-			.doOnCancel(() -> exitAndLeave(state));
-	}
-
-	/**
-	 * One hold of the owner fewer. When it was the last: hands the lease to the next local
-	 * waiter (within the fairness budget), or stops its renewal and returns it for the caller
-	 * to release in the store and then {@link #exitAndLeave} the key.
-	 * @return the lease to release in the store, or {@code null} when there is none (the owner
-	 * still holds, handed the lease over, or held none; local state is settled then)
-	 */
-	@Nullable
-	Lease relinquish(KeyState state, Object owner) {
-		switch (state.decrement(owner)) {
-			case HELD, ENDED_HELD:
-				return null;
-			case ENDED_LAST:
-				leave(state);
-				throwLostUnlessLogged(state.key);
-				return null;
-			case LAST:
-				break;
-		}
-		this.active.decrementAndGet();
-		Lease lease = state.lease();
-		boolean handoff = lease != null && lease.isValid() && lease.fixed == null && state.hasWaiters()
-				&& lease.handoffs() < this.options.handoffBudget();
-		if (handoff) {
-			lease.handOff();
-			exitAndLeave(state);
-			return null;
-		}
-		state.detach(lease);
-		if (lease == null) {
-			exitAndLeave(state);
-			return null;
-		}
-		lease.stopRenewal();
-		return lease;
-	}
-
-	/** The owner released a hold that had ended with its lease (counted lost then). */
-	private void throwLostUnlessLogged(String key) {
-		LockLostException ex = new LockLostException(key, Duration.ZERO);
-		if (this.options.throwOnLost()) {
-			throw ex;
-		}
-		logger.warn(ex.getMessage());
 	}
 
 	KeyState state(String key) {
@@ -451,23 +113,244 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		return this.options;
 	}
 
-	/** A local owner now holds the lock: active until it {@link #relinquish relinquishes} it. */
+	// Taking a hold: what an Acquisition asks of the registry.
+
+	/**
+	 * The lease this JVM still holds for the key, now the new local owner's (handed to it); or
+	 * {@code null} when the owner must take the lock from the store, after dropping a lease that
+	 * ran out.
+	 */
+	@Nullable
+	Lease takeOver(KeyState state) {
+		Lease current = state.lease();
+		if (current != null && current.isValid()) {
+			state.ownerToken(current.token());
+			return current;
+		}
+		if (current != null) {
+			state.detach(current);
+			drop(state.key, current);
+		}
+		return null;
+	}
+
+	/** Whether a handed-off lease must be confirmed by the store before the new owner uses it. */
+	boolean mustConfirm(Lease lease) {
+		// A tenth of the lease, at most a second: how long a hand-off may trust the local clock alone.
+		long maxAge = Math.min(lease.renewalLease.toNanos() / 10, 1_000_000_000L);
+		return lease.unconfirmedFor(maxAge);
+	}
+
+	/**
+	 * Asks the store whether it still keeps a handed-off lease (renewing it): {@code true} when
+	 * it does; {@code false} when it lost it (the lease is lost and detached: the owner takes the
+	 * lock from the store anew).
+	 */
+	CompletableFuture<Boolean> confirm(KeyState state, Lease lease) {
+		long askedAt = System.nanoTime();
+		return renewWithin(state.key, lease.storeOwner, lease.renewalLease).thenApply((renewed) -> {
+			if (renewed) {
+				lease.renewed(askedAt);
+				return true;
+			}
+			lost(state.key, lease);
+			state.detach(lease);
+			return false;
+		});
+	}
+
+	/**
+	 * A new owner asked for a fixed lease on a handed-off watchdog lease: the watchdog stops, the
+	 * fixed lease's end is set, and the store moves its expiry ({@code false}: it had lost it).
+	 */
+	CompletableFuture<Boolean> refix(KeyState state, Lease current, Duration lease) {
+		current.unwatch();
+		Lease fixed = new Lease(current.storeOwner, lease, current.renewalLease, current.token(), current.handoffs(),
+				System.nanoTime());
+		state.install(fixed);
+		this.watch.endAtExpiry(state, fixed);
+		return renewWithin(state.key, current.storeOwner, lease);
+	}
+
+	private CompletableFuture<Boolean> renewWithin(String key, String storeOwner, Duration lease) {
+		return DeadlineTimer.within(this.store.renew(key, storeOwner, lease), this.options.storeTimeout()).toFuture();
+	}
+
+	/** A fresh store owner: one per hold taken from the store, shared by the local owners it is handed to. */
+	String newStoreOwner() {
+		return this.instanceId + ":" + this.holdIds.incrementAndGet();
+	}
+
+	/** The store lease to ask for: the fixed one, or the registry's, renewed by the watchdog. */
+	Duration leaseTime(@Nullable Duration lease) {
+		return (lease != null) ? lease : this.options.leaseTime();
+	}
+
+	/**
+	 * How long a store call may keep the caller waiting, in ns: up to its deadline, or
+	 * {@code 0} when the store's own timeout comes first (or the caller never waited), so that
+	 * the store bounds the call alone.
+	 */
+	long callerBound(long deadline) {
+		long left = deadline - System.nanoTime();
+		return (left > 0 && left < this.options.storeTimeout().toNanos()) ? left : 0;
+	}
+
+	/**
+	 * The store granted a hold, asked for at {@code askedAt} (System.nanoTime): it is now this
+	 * JVM's lease, renewed by the watchdog unless {@code lease} is fixed (then it ends the local
+	 * hold when it runs out).
+	 */
+	void hold(KeyState state, String storeOwner, @Nullable Duration lease, long token, long askedAt) {
+		Lease taken = new Lease(storeOwner, lease, this.options.leaseTime(), token, askedAt);
+		state.install(taken);
+		state.ownerToken(token);
+		if (lease == null) {
+			this.watch.renew(state.key, taken);
+		}
+		else {
+			this.watch.endAtExpiry(state, taken);
+		}
+	}
+
+	/** A local owner now holds the lock: active until it releases it. */
 	void countHold() {
 		this.active.incrementAndGet();
 	}
 
+	// Giving up: an Acquisition's caller stopped waiting.
+
 	/**
-	 * What the store's answer to a release means: {@code null} when the section was protected
-	 * to the end; otherwise the lock was lost (counted), and the exception to throw, or
-	 * {@code null} once logged when the options say not to throw.
+	 * An owner gives up its place: leaves the local queue, or, when its turn had come (the
+	 * grant won the race), passes the turn on.
+	 */
+	void abandon(KeyState state, Object owner, CompletableFuture<Void> turn) {
+		if (state.abandon(owner, turn)) {
+			leave(state);
+			return;
+		}
+		exit(state);
+	}
+
+	/**
+	 * Withdraws what an abandoned hold's store attempts may have left, once the call still in
+	 * flight, if any, has landed (an EVALSHA answered NOSCRIPT is sent again as EVAL, after
+	 * anything sent meanwhile): its place in the store's queue and, unless the store plainly
+	 * said busy, the lock itself, which the script may have taken before its answer was lost to
+	 * a deadline or a cancel. Both are no-ops for an owner that has neither.
+	 * @param refused whether the store plainly said busy (of a call that had landed)
+	 */
+	void withdraw(@Nullable CompletableFuture<Attempt> inFlight, boolean queued, String key, String storeOwner,
+			boolean refused) {
+		if (inFlight != null && !inFlight.isDone()) {
+			inFlight.whenComplete((attempt, ex) -> withdraw(null, queued, key, storeOwner,
+					attempt != null && !attempt.acquired()));
+			return;
+		}
+		if (queued) {
+			this.store.cancel(key, storeOwner)
+				.subscribe(null, (ex) -> logger.debug("Could not leave the lock queue", ex));
+		}
+		if (!refused) {
+			this.store.release(key, storeOwner)
+				.subscribe(null, (ex) -> logger.debug("Could not release an abandoned attempt's lock", ex));
+		}
+	}
+
+	// Letting go: release, hand-off, loss.
+
+	/**
+	 * Releases one hold of {@code owner}. Its last hold hands the lease to the next local waiter
+	 * (within the fairness budget) or releases it in the store; local state is cleared and the
+	 * watchdog stopped whatever the store answers, before the caller hears of it (a thread that
+	 * locks again at once must find the key free). The one release path of threads and
+	 * subscribers.
+	 * @return completes when released; fails with {@link LockLostException} if the hold ended
+	 * before (unless the options say to log it), or {@link LockUnavailableException} if the store
+	 * failed
+	 * @throws IllegalMonitorStateException if {@code owner} holds nothing here
+	 */
+	CompletableFuture<Void> release(KeyState state, Object owner) {
+		Lease lease = releaseLocally(state, owner);
+		if (lease == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<Boolean> released;
+		try {
+			released = this.store.releaseNow(state.key, lease.storeOwner);
+		}
+		catch (RuntimeException ex) {
+			released = CompletableFuture.failedFuture(ex);
+		}
+		return released.handle((answer, failure) -> {
+			exit(state);
+			if (failure != null) {
+				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+						? failure.getCause() : failure;
+				throw new CompletionException(new LockUnavailableException(state.key, Duration.ZERO, cause));
+			}
+			LockLostException lost = lostAtRelease(state.key, lease, answer);
+			if (lost != null) {
+				throw new CompletionException(lost);
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * One hold of the owner fewer. When it was the last: hands the lease to the next local
+	 * waiter (within the fairness budget), or stops its watchdog and returns it to release in
+	 * the store.
+	 * @return the lease to release in the store, or {@code null} when there is none (the owner
+	 * still holds, handed the lease over, or held none; local state is settled then)
 	 */
 	@Nullable
-	LockLostException checkLost(String key, Lease lease, boolean released) {
-		if (released && !lease.isLost()) {
+	private Lease releaseLocally(KeyState state, Object owner) {
+		switch (state.release(owner)) {
+			case HELD, ENDED_HELD:
+				return null;
+			case ENDED_LAST:
+				leave(state);
+				LockLostException lost = lostAtRelease(state.key, null, false);
+				if (lost != null) {
+					throw lost;
+				}
+				return null;
+			case LAST:
+				break;
+		}
+		this.active.decrementAndGet();
+		Lease lease = state.lease();
+		if (lease != null && lease.isValid() && lease.fixed == null && state.hasWaiters()
+				&& lease.handoffs() < this.options.handoffBudget()) {
+			lease.handOff();
+			exit(state);
 			return null;
 		}
-		if (lease.markLost()) {
-			this.losses.increment();
+		if (lease == null) {
+			exit(state);
+			return null;
+		}
+		state.detach(lease);
+		lease.unwatch();
+		return lease;
+	}
+
+	/**
+	 * What the store's answer to a release means: {@code null} when the section was protected
+	 * to the end; otherwise the hold was lost (counted once), and the exception to throw, or
+	 * {@code null} once logged when the options say not to throw.
+	 * @param lease the lease released, or {@code null} for a hold that had ended already
+	 */
+	@Nullable
+	private LockLostException lostAtRelease(String key, @Nullable Lease lease, boolean released) {
+		if (lease != null) {
+			if (released && !lease.isLost()) {
+				return null;
+			}
+			if (lease.lose()) {
+				this.losses.increment();
+			}
 		}
 		LockLostException ex = new LockLostException(key, Duration.ZERO);
 		if (this.options.throwOnLost()) {
@@ -477,89 +360,40 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		return null;
 	}
 
-	private void startWatchdog(String key, Lease lease) {
-		// Not Duration.dividedBy: it divides through BigDecimal, a measurable cost on every lock.
-		Duration period = Duration.ofNanos(lease.renewalLease.toNanos() / 3);
-		Duration timeout = min(period, this.options.storeTimeout());
-		lease.watch(DeadlineTimer.every(period, () -> {
-			long start = System.nanoTime();
-			return DeadlineTimer.within(this.store.renew(key, lease.storeOwner, lease.renewalLease), timeout)
-				.doOnNext((renewed) -> renewalResult(key, lease, renewed, start))
-				.onErrorResume((ex) -> {
-					renewalFailed(key, lease, ex);
-					return Mono.empty();
-				});
-		}));
+	/**
+	 * The hold on {@code lease} is lost: its lease ran out (a fixed one, or renewals failed) or
+	 * the store no longer keeps it. The owner keeps an ended hold, to release as lost; the lease
+	 * is dropped (the store lets its waiters in at once) and then the next local waiter becomes
+	 * the owner. Nothing happens when the hold was released meanwhile.
+	 * @param owner the owner whose hold it must be, or {@code null} for whoever holds {@code lease}
+	 */
+	void lose(KeyState state, @Nullable Object owner, @Nullable Lease lease) {
+		state.lose(owner, lease, () -> {
+			this.active.decrementAndGet();
+			if (lease != null) {
+				lost(state.key, lease);
+				drop(state.key, lease);
+			}
+		});
 	}
 
-	private void renewalResult(String key, Lease lease, boolean renewed, long start) {
-		if (renewed) {
-			lease.renewed(start);
-			this.renewals.increment();
-			return;
-		}
-		markLost(key, lease);
-	}
-
-	private void renewalFailed(String key, Lease lease, Throwable ex) {
-		if (lease.isValid()) {
-			logger.debug("Renewal of a lock failed; will retry while the lease lasts", ex);
-			return;
-		}
-		logger.warn("Lock lease lost: renewals failed until the lease ran out ({})", ex.getMessage());
-		markLost(key, lease);
-	}
-
-	private void markLost(String key, Lease lease) {
-		if (lease.markLost()) {
+	/** Counts and logs a lost lease, once, and stops keeping it alive. */
+	void lost(String key, Lease lease) {
+		if (lease.lose()) {
 			this.losses.increment();
 			logger.warn("Lock lost: its lease expired or was taken over before release");
 		}
-		lease.stopRenewal();
+		lease.unwatch();
 	}
 
-	/** A receiver asked for a fixed lease on a handed-off watchdog lease: stop renewing and move its expiry. */
-	Mono<Void> refix(KeyState state, Lease current, Duration lease) {
-		current.stopRenewal();
-		Lease fixed = new Lease(current.storeOwner, lease, current.renewalLease, current.token(), current.handoffs(),
-				System.nanoTime());
-		state.install(fixed);
-		endAtExpiry(state, fixed);
-		return DeadlineTimer.within(this.store.renew(state.key, current.storeOwner, lease), this.options.storeTimeout())
-			.onErrorMap((ex) -> !(ex instanceof LockException),
-					(ex) -> new LockUnavailableException(state.key, Duration.ZERO, ex))
-			.flatMap((renewed) -> renewed ? Mono.<Void>empty()
-					: Mono.error(new LockUnavailableException("Lock '" + state.key
-							+ "' was lost while being handed over", state.key, Duration.ZERO)));
+	/** Stops keeping a lease nobody here uses any more alive, and releases it in the store for nobody. */
+	private void drop(String key, Lease lease) {
+		lease.unwatch();
+		this.store.release(key, lease.storeOwner)
+			.subscribe(null, (ex) -> logger.debug("Could not release a lease no longer used", ex));
 	}
 
-	private void discard(KeyState state, Lease stale) {
-		state.detach(stale);
-		stale.stopRenewal();
-		this.store.release(state.key, stale.storeOwner)
-			.subscribe(null, (ex) -> logger.debug("Could not release a stale lease", ex));
-	}
-
-	void giveUp(KeyState state, Object owner, CompletableFuture<Void> granted) {
-		if (state.abandon(owner, granted)) {
-			leave(state);
-			return;
-		}
-		// Granted locally but the store refused or we were cancelled: pass the turn on.
-		exitAndLeave(state);
-	}
-
-	private void cancelQueued(boolean queued, String key, String storeOwner) {
-		if (!queued) {
-			return;
-		}
-		this.store.cancel(key, storeOwner).subscribe(null, (ex) -> logger.debug("Could not leave the lock queue", ex));
-	}
-
-	void exitAndLeave(KeyState state) {
-		state.exit();
-		leave(state);
-	}
+	// The map of keys: an entry lives while an owner holds or waits for its key.
 
 	KeyState join(String key) {
 		return this.states.compute(key, (k, state) -> {
@@ -581,9 +415,16 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		if (removed[0]) {
 			Lease orphan = state.lease();
 			if (orphan != null) {
-				discard(state, orphan);
+				state.detach(orphan);
+				drop(state.key, orphan);
 			}
 		}
+	}
+
+	/** The local owner is done with the key: the turn passes to the next waiter, if any. */
+	void exit(KeyState state) {
+		state.exit();
+		leave(state);
 	}
 
 	private void released(String key) {
@@ -598,20 +439,8 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		return (left > 0) ? Duration.ofNanos(left) : Duration.ZERO;
 	}
 
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
-	}
-
 	static Duration elapsed(long startNanos) {
 		return Duration.ofNanos(System.nanoTime() - startNanos);
-	}
-
-	/**
-	 * A store grant and when it was asked for: the lease started in the store at some point
-	 * after that, so counting from there never lets this JVM believe in a lease the store has
-	 * already let go.
-	 */
-	private record Granted(long token, long askedAt) {
 	}
 
 }

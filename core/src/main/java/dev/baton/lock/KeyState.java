@@ -24,11 +24,11 @@ final class KeyState {
 
 	/**
 	 * What {@link #enter} answers an owner re-entering a hold whose lease ended or was lost:
-	 * it must {@link #endHold end} that hold and enter anew. Never completed.
+	 * it must {@link AbstractLockRegistry#lose lose} that hold and enter anew. Never completed.
 	 */
 	static final CompletableFuture<Void> ENDED = new CompletableFuture<>();
 
-	/** What one release of a hold left: see {@link #decrement}. */
+	/** What one release of a hold left: see {@link #release}. */
 	enum Release {
 
 		/** The owner holds on (it had re-entered). */
@@ -72,7 +72,7 @@ final class KeyState {
 	private Map<Object, Integer> ended;
 
 	/** The store hold shared by successive local owners; {@code null} when this JVM holds none. */
-	@GuardedBy("local owner; detached by endHold under this, which compares it first")
+	@GuardedBy("local owner; detached by lose under this, which compares it first")
 	private volatile Lease lease;
 
 	/**
@@ -81,7 +81,7 @@ final class KeyState {
 	 * lease run out before this JVM ended it (a late timer), which would let it in ahead of the
 	 * waiters of other instances.
 	 */
-	@GuardedBy("volatile; set under this by endHold, taken by the local owner")
+	@GuardedBy("volatile; set under this by lose, taken by the local owner")
 	private volatile boolean leaseRanOut;
 
 	/** Completed when the store says the lock may be free; replaced before each store attempt. */
@@ -169,7 +169,7 @@ final class KeyState {
 	 * the one its owner took anew).
 	 * @throws IllegalMonitorStateException if {@code owner} has no hold
 	 */
-	synchronized Release decrement(Object owner) {
+	synchronized Release release(Object owner) {
 		if (this.owner == owner && this.count > 0) {
 			return (--this.count == 0) ? Release.LAST : Release.HELD;
 		}
@@ -193,7 +193,7 @@ final class KeyState {
 	 * @param owner the owner whose hold it must be, or {@code null} for the current one
 	 * @return whether a hold ended
 	 */
-	boolean endHold(@Nullable Object owner, @Nullable Lease lease, Runnable beforeGrant) {
+	boolean lose(@Nullable Object owner, @Nullable Lease lease, Runnable beforeGrant) {
 		Waiter next;
 		synchronized (this) {
 			if (this.owner == null || this.count == 0 || this.lease != lease

@@ -2,6 +2,7 @@ package dev.baton.lock;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import reactor.core.Disposable;
 
@@ -11,9 +12,12 @@ import reactor.core.Disposable;
  * <p>
  * Only this class writes its fields: the local owner hands it on ({@link #handOff()}), the
  * renewal or a confirmation extends it ({@link #renewed}), whoever finds it gone marks it lost
- * ({@link #markLost()}, once).
+ * ({@link #lose()}, once).
  */
 final class Lease {
+
+	private static final AtomicLongFieldUpdater<Lease> TOKEN = AtomicLongFieldUpdater.newUpdater(Lease.class,
+			"token");
 
 	private static final AtomicIntegerFieldUpdater<Lease> LOST = AtomicIntegerFieldUpdater.newUpdater(Lease.class,
 			"lost");
@@ -29,7 +33,7 @@ final class Lease {
 	 * The last fencing token handed out under this hold; raised on every local hand-off, within
 	 * the tokens the store reserved for them.
 	 */
-	@GuardedBy("local owner")
+	@GuardedBy("TOKEN (atomic increment), by the local owner")
 	private volatile long token;
 
 	/** Local hand-offs since the hold was taken from the store. */
@@ -101,9 +105,7 @@ final class Lease {
 	 */
 	long handOff() {
 		this.handoffs++;
-		long next = this.token + 1;
-		this.token = next;
-		return next;
+		return TOKEN.incrementAndGet(this);
 	}
 
 	/**
@@ -121,7 +123,7 @@ final class Lease {
 	}
 
 	/** Marks the hold lost: {@code true} the first time only, so that it is counted once. */
-	boolean markLost() {
+	boolean lose() {
 		return LOST.compareAndSet(this, 0, 1);
 	}
 
@@ -130,7 +132,8 @@ final class Lease {
 		this.renewal = renewal;
 	}
 
-	void stopRenewal() {
+	/** Stops the watchdog's renewal, or the fixed lease's end timer. */
+	void unwatch() {
 		Disposable renewal = this.renewal;
 		if (renewal != null) {
 			renewal.dispose();

@@ -13,6 +13,7 @@ final class ReactiveHold implements LockHold {
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
+	@GuardedBy("volatile; set once, when granted, before the hold reaches its subscriber")
 	private volatile long token;
 
 	ReactiveHold(AbstractLockRegistry registry, String key) {
@@ -20,8 +21,10 @@ final class ReactiveHold implements LockHold {
 		this.key = key;
 	}
 
-	void granted() {
-		this.token = this.registry.state(this.key).ownerToken();
+	/** The acquisition holds: the hold takes its fencing token. */
+	ReactiveHold granted(long token) {
+		this.token = token;
+		return this;
 	}
 
 	@Override
@@ -50,7 +53,7 @@ final class ReactiveHold implements LockHold {
 			if (!this.released.compareAndSet(false, true)) {
 				return Mono.empty();
 			}
-			return this.registry.release(this.registry.state(this.key), this);
+			return Mono.fromFuture(this.registry.release(this.registry.state(this.key), this), true);
 		});
 	}
 

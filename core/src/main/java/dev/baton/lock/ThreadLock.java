@@ -8,15 +8,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.baton.lock.LockStore.Attempt;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.lang.Nullable;
-
 /**
- * A {@link DistributedLock} whose holds belong to threads. Threads may block, so it takes and
- * releases the lock in plain blocking steps on the registry's shared state (the reactive
- * path's operators cost a few microseconds per lock, on a call that is one round trip).
+ * A {@link DistributedLock} whose holds belong to threads: the blocking driver of an
+ * {@link Acquisition}, parking the thread on each of its waits. No Reactor operator on the way
+ * (they cost a few microseconds per lock, on a call that is one round trip): a free lock costs
+ * the store's round trip and a park.
  */
 final class ThreadLock implements DistributedLock {
 
@@ -81,114 +79,57 @@ final class ThreadLock implements DistributedLock {
 			throw new InterruptedException();
 		}
 		mayBlock();
-		long start = System.nanoTime();
-		KeyState state;
+		Acquisition acquisition = Acquisition.start(this.registry, this.key, Thread.currentThread(), wait, lease,
+				System.nanoTime());
 		try {
-			state = acquire(Thread.currentThread(), start + wait.toNanos(), lease, start);
+			while (!acquisition.isHeld()) {
+				acquisition.advance(park(acquisition));
+			}
 		}
 		catch (LockAcquisitionException ex) {
 			return false;
 		}
-		catch (InterruptedException ex) {
-			InterruptedException named = new InterruptedException("Interrupted while waiting for lock '" + this.key + "'");
-			named.initCause(ex);
-			throw named;
-		}
-		LockContext.push(state.ownerToken());
+		LockContext.push(acquisition.token());
 		return true;
 	}
 
 	/**
-	 * The registry's acquisition in plain blocking steps: join the key's local queue, wait for
-	 * this thread's turn, then reuse the lease handed over or take one from the store. The
-	 * common case, a free lock, costs the store's round trip and no operator.
+	 * Parks until the acquisition's awaited future completes ({@code true}) or its wait runs
+	 * out. An interrupt abandons the acquisition, but not a store call in flight: the script
+	 * runs whatever this thread does, so it waits on, uninterruptibly, for the call to land
+	 * (the store's deadline bounds it, a connection still opening included), and what is then
+	 * withdrawn comes after what the call did.
 	 */
-	private KeyState acquire(Thread thread, long deadline, @Nullable Duration lease, long start)
-			throws InterruptedException {
-		KeyState state = this.registry.join(this.key);
-		CompletableFuture<Void> granted = state.enter(thread);
-		while (granted == KeyState.ENDED) {
-			// Re-entering a hold whose lease ended: that hold is lost; this is a new acquisition.
-			this.registry.endHold(state, thread, state.lease());
-			granted = state.enter(thread);
-		}
-		if (granted == null) {
-			this.registry.leave(state);
-			return state;
-		}
+	private boolean park(Acquisition acquisition) throws InterruptedException {
+		CompletableFuture<?> awaited = acquisition.awaited();
 		try {
-			if (!granted.isDone() && !signalled(granted, deadline - System.nanoTime())) {
-				throw new LockAcquisitionException(this.key, AbstractLockRegistry.elapsed(start));
+			long nanos = acquisition.waitNanos();
+			if (nanos == Acquisition.NO_LIMIT) {
+				awaited.get();
 			}
-			Lease current = this.registry.takeOver(state);
-			switch (this.registry.leaseStep(current, lease)) {
-				case HELD -> {
-				}
-				case REFIX -> await(this.registry.refix(state, current, lease).toFuture(), start);
-				case CONFIRM -> {
-					if (!await(this.registry.confirm(state, current).toFuture(), start)) {
-						takeFromStore(state, deadline, lease, start);
-					}
-				}
-				case TAKE -> takeFromStore(state, deadline, lease, start);
+			else {
+				awaited.get(nanos, TimeUnit.NANOSECONDS);
 			}
+			return true;
 		}
-		catch (Throwable ex) {
-			this.registry.giveUp(state, thread, granted);
-			throw ex;
+		catch (ExecutionException | CancellationException ex) {
+			// Completed: the acquisition reads how.
+			return true;
 		}
-		this.registry.countHold();
-		return state;
-	}
-
-	/**
-	 * Asks the store until it grants a hold, napping in between until the release notification
-	 * or, at the latest, until the holder's lease ends. What a failed or abandoned attempt may
-	 * have left in the store is given back.
-	 */
-	private void takeFromStore(KeyState state, long deadline, @Nullable Duration lease, long start)
-			throws InterruptedException {
-		String storeOwner = this.registry.newStoreOwner();
-		Duration leaseTime = this.registry.leaseTime(lease);
-		int handoffs = this.registry.options().handoffBudget();
-		boolean queues = deadline - System.nanoTime() > 0;
-		boolean retry = state.takeQueuedAsk();
-		CompletableFuture<Attempt> reply = null;
-		try {
-			while (true) {
-				CompletableFuture<Void> signal = state.armReleaseSignal();
-				long askedAt = System.nanoTime();
-				long bound = this.registry.callerBound(deadline);
-				boolean answeredBefore = reply != null;
-				reply = this.registry.store()
-					.acquireNow(this.key, storeOwner, leaseTime, AbstractLockRegistry.remaining(deadline), handoffs,
-							retry);
-				Attempt attempt = (bound > 0) ? awaitWithin(reply, bound, answeredBefore, start) : await(reply, start);
-				if (attempt.acquired()) {
-					this.registry.hold(state, storeOwner, lease, attempt.token(), askedAt);
-					return;
-				}
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					throw new LockAcquisitionException(this.key, AbstractLockRegistry.elapsed(start));
-				}
-				signalled(signal, Math.min(attempt.retryIn().toNanos(), left));
-				// Asked with time left to wait, so the store queued it.
-				retry = true;
-			}
-		}
-		catch (LockAcquisitionException ex) {
-			this.registry.giveBackWhenLanded(reply, queues, this.key, storeOwner, true);
-			throw ex;
+		catch (TimeoutException ex) {
+			return false;
 		}
 		catch (InterruptedException ex) {
-			this.registry.giveBack(queues, this.key, storeOwner, false);
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			this.registry.giveBackWhenLanded(reply, queues, this.key, storeOwner, false);
-			throw (ex instanceof LockException) ? ex
-					: new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), ex);
+			if (acquisition.waitsForStore()) {
+				awaited.handle((result, failure) -> null).join();
+				// Thrown as the interrupt's answer, so the flag is clear (join keeps a second one).
+				Thread.interrupted();
+			}
+			acquisition.abandon();
+			InterruptedException named = new InterruptedException(
+					"Interrupted while waiting for lock '" + this.key + "'");
+			named.initCause(ex);
+			throw named;
 		}
 	}
 
@@ -202,106 +143,15 @@ final class ThreadLock implements DistributedLock {
 		}
 		mayBlock();
 		try {
-			Lease lease = this.registry.relinquish(state, thread);
-			if (lease != null) {
-				release(state, lease);
-			}
+			// Waits for the store's answer even when interrupted (the interrupt stays set): an
+			// unlock must not leave the lock behind.
+			this.registry.release(state, thread).join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
 		}
 		finally {
 			LockContext.pop();
-		}
-	}
-
-	/**
-	 * Releases the lease in the store, waiting for the answer even when interrupted (the
-	 * interrupt stays set): an unlock must not leave the lock behind.
-	 */
-	private void release(KeyState state, Lease lease) {
-		boolean released;
-		try {
-			released = this.registry.store().releaseNow(this.key, lease.storeOwner).join();
-		}
-		catch (RuntimeException ex) {
-			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-			throw new LockUnavailableException(this.key, Duration.ZERO, cause);
-		}
-		finally {
-			// Before the caller hears of it: a thread that locks again at once must find the key free.
-			this.registry.exitAndLeave(state);
-		}
-		LockLostException lost = this.registry.checkLost(this.key, lease, released);
-		if (lost != null) {
-			throw lost;
-		}
-	}
-
-	/**
-	 * The store's answer; a failure other than a {@link LockException} means the store is
-	 * unavailable. An interrupt does not abandon the call: the script runs whatever this thread
-	 * does, so it waits on, uninterruptibly, for the call to end before it throws (the store's
-	 * deadline bounds it, a connection still opening included), and what the caller then gives
-	 * back comes after what the call did.
-	 */
-	private <T> T await(CompletableFuture<T> reply, long start) throws InterruptedException {
-		try {
-			return reply.get();
-		}
-		catch (InterruptedException ex) {
-			reply.handle((result, failure) -> null).join();
-			// Thrown as the interrupt's answer, so the flag is clear (join keeps a second one).
-			Thread.interrupted();
-			throw ex;
-		}
-		catch (CancellationException ex) {
-			throw new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), ex);
-		}
-		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			throw (cause instanceof LockException lockException) ? lockException
-					: new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), cause);
-		}
-	}
-
-	/**
-	 * {@link #await}, but for {@code nanos} at most, the caller's deadline: past it the caller
-	 * hears at once, and the call goes on (what it takes is given back when it lands). The store
-	 * did not answer in the whole wait: unavailable, unless it answered this hold before (then
-	 * it was a busy lock's retry that the deadline cut short).
-	 */
-	private Attempt awaitWithin(CompletableFuture<Attempt> reply, long nanos, boolean answeredBefore, long start)
-			throws InterruptedException {
-		try {
-			return reply.get(nanos, TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			if (answeredBefore) {
-				throw new LockAcquisitionException(this.key, AbstractLockRegistry.elapsed(start));
-			}
-			throw new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), ex);
-		}
-		catch (InterruptedException ex) {
-			reply.handle((result, failure) -> null).join();
-			Thread.interrupted();
-			throw ex;
-		}
-		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			throw (cause instanceof LockException lockException) ? lockException
-					: new LockUnavailableException(this.key, AbstractLockRegistry.elapsed(start), cause);
-		}
-	}
-
-	/** Waits up to {@code nanos} for a signal that only ever completes normally: {@code true} if it did. */
-	private static boolean signalled(CompletableFuture<Void> signal, long nanos) throws InterruptedException {
-		try {
-			signal.get(nanos, TimeUnit.NANOSECONDS);
-			return true;
-		}
-		catch (TimeoutException ex) {
-			return false;
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException("A lock signal failed", ex.getCause());
 		}
 	}
 
