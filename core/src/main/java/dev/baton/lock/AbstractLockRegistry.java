@@ -280,8 +280,8 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 * locks again at once must find the key free). The one release path of threads and
 	 * subscribers.
 	 * @return completes when released; fails with {@link LockLostException} if the hold ended
-	 * before (unless the options say to log it), or {@link LockUnavailableException} if the store
-	 * failed
+	 * before (unless the options say to log it; a lease that had run out counts as ended even when
+	 * the store cannot be asked), or {@link LockUnavailableException} if the store failed
 	 * @throws IllegalMonitorStateException if {@code owner} holds nothing here
 	 */
 	CompletableFuture<Void> release(KeyState state, Object owner) {
@@ -298,6 +298,14 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		}
 		return released.handle((answer, failure) -> {
 			exit(state);
+			if (failure != null && (lease.isLost() || !lease.isValid())) {
+				// The store could not be asked, but the lease had ended: the hold was lost either way.
+				LockLostException lost = lostAtRelease(state.key, lease, false);
+				if (lost != null) {
+					throw new CompletionException(lost);
+				}
+				return null;
+			}
 			if (failure != null) {
 				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 						? failure.getCause() : failure;
