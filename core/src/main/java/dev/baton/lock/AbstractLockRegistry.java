@@ -151,17 +151,20 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		return renewWithin(state.key, lease.storeOwner, lease.renewalLease).thenApply((renewed) -> {
 			if (renewed) {
 				lease.renewed(askedAt);
-				return true;
 			}
-			lost(state.key, lease);
-			state.detach(lease);
-			return false;
+			else if (state.lease() == lease) {
+				// (Not when the owner gave up meanwhile, and the lease was dropped with it.)
+				lost(state.key, lease);
+				state.detach(lease);
+			}
+			return renewed;
 		});
 	}
 
 	/**
 	 * A new owner asked for a fixed lease on a handed-off watchdog lease: the watchdog stops, the
-	 * fixed lease's end is set, and the store moves its expiry ({@code false}: it had lost it).
+	 * fixed lease's end is set, and the store moves its expiry ({@code false}: it had lost it;
+	 * then, or when the store did not answer, the lease is lost and dropped).
 	 */
 	CompletableFuture<Boolean> refix(KeyState state, Lease current, Duration lease) {
 		current.unwatch();
@@ -169,7 +172,14 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 				System.nanoTime());
 		state.install(fixed);
 		this.watch.endAtExpiry(state, fixed);
-		return renewWithin(state.key, current.storeOwner, lease);
+		return renewWithin(state.key, current.storeOwner, lease).whenComplete((renewed, ex) -> {
+			if (!Boolean.TRUE.equals(renewed) && state.lease() == fixed) {
+				// Not kept, or unknown: no later owner may use it as if the store had confirmed it.
+				lost(state.key, fixed);
+				state.detach(fixed);
+				drop(state.key, fixed);
+			}
+		});
 	}
 
 	private CompletableFuture<Boolean> renewWithin(String key, String storeOwner, Duration lease) {
@@ -233,25 +243,29 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	}
 
 	/**
-	 * Withdraws what an abandoned hold's store attempts may have left, once the call still in
-	 * flight, if any, has landed (an EVALSHA answered NOSCRIPT is sent again as EVAL, after
-	 * anything sent meanwhile): its place in the store's queue and, unless the store plainly
-	 * said busy, the lock itself, which the script may have taken before its answer was lost to
-	 * a deadline or a cancel. Both are no-ops for an owner that has neither.
-	 * @param refused whether the store plainly said busy (of a call that had landed)
+	 * Withdraws what an abandoned hold's store attempts may have left, once the last call, if
+	 * still in flight, has landed (an EVALSHA answered NOSCRIPT is sent again as EVAL, after
+	 * anything sent meanwhile): its place in the store's queue and, unless the call plainly
+	 * answered busy, the lock itself, which the script may have taken before its answer was lost
+	 * to a deadline or a cancel. Both are no-ops for an owner that has neither.
+	 * @param last the hold's last store call, or {@code null} if none was sent
 	 */
-	void withdraw(@Nullable CompletableFuture<Attempt> inFlight, boolean queued, String key, String storeOwner,
-			boolean refused) {
-		if (inFlight != null && !inFlight.isDone()) {
-			inFlight.whenComplete((attempt, ex) -> withdraw(null, queued, key, storeOwner,
-					attempt != null && !attempt.acquired()));
+	void withdraw(@Nullable CompletableFuture<Attempt> last, boolean queued, String key, String storeOwner) {
+		if (last != null && !last.isDone()) {
+			last.whenComplete((attempt, ex) -> withdrawLanded(queued, key, storeOwner, attempt));
 			return;
 		}
+		withdrawLanded(queued, key, storeOwner,
+				(last != null && !last.isCompletedExceptionally()) ? last.join() : null);
+	}
+
+	/** @param answer the last call's answer; {@code null} when it failed or none was sent (it may have taken the lock) */
+	private void withdrawLanded(boolean queued, String key, String storeOwner, @Nullable Attempt answer) {
 		if (queued) {
 			this.store.cancel(key, storeOwner)
 				.subscribe(null, (ex) -> logger.debug("Could not leave the lock queue", ex));
 		}
-		if (!refused) {
+		if (answer == null || answer.acquired()) {
 			this.store.release(key, storeOwner)
 				.subscribe(null, (ex) -> logger.debug("Could not release an abandoned attempt's lock", ex));
 		}
@@ -266,8 +280,8 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 	 * locks again at once must find the key free). The one release path of threads and
 	 * subscribers.
 	 * @return completes when released; fails with {@link LockLostException} if the hold ended
-	 * before (unless the options say to log it), or {@link LockUnavailableException} if the store
-	 * failed
+	 * before (unless the options say to log it; a lease that had run out counts as ended even when
+	 * the store cannot be asked), or {@link LockUnavailableException} if the store failed
 	 * @throws IllegalMonitorStateException if {@code owner} holds nothing here
 	 */
 	CompletableFuture<Void> release(KeyState state, Object owner) {
@@ -284,6 +298,14 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		}
 		return released.handle((answer, failure) -> {
 			exit(state);
+			if (failure != null && (lease.isLost() || !lease.isValid())) {
+				// The store could not be asked, but the lease had ended: the hold was lost either way.
+				LockLostException lost = lostAtRelease(state.key, lease, false);
+				if (lost != null) {
+					throw new CompletionException(lost);
+				}
+				return null;
+			}
 			if (failure != null) {
 				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 						? failure.getCause() : failure;

@@ -146,8 +146,9 @@ final class Acquisition {
 	 */
 	static Acquisition start(AbstractLockRegistry registry, String key, Object owner, Duration wait,
 			@Nullable Duration lease, long start) {
+		long deadline = start + wait.toNanos();
 		KeyState state = registry.join(key);
-		Acquisition acquisition = new Acquisition(registry, state, owner, lease, start, start + wait.toNanos());
+		Acquisition acquisition = new Acquisition(registry, state, owner, lease, start, deadline);
 		try {
 			acquisition.enter();
 		}
@@ -349,12 +350,18 @@ final class Acquisition {
 	void abandon() {
 		if (this.state == State.HELD) {
 			this.state = State.ABANDONED;
-			this.registry.release(this.key, this.owner)
-				.whenComplete((released, ex) -> logger.debug("Released a hold granted to a cancelled caller: {}",
-						(ex != null) ? ex.getMessage() : "done"));
+			try {
+				this.registry.release(this.key, this.owner)
+					.whenComplete((released, ex) -> logger.debug("Released a hold granted to a cancelled caller: {}",
+							(ex != null) ? ex.getMessage() : "done"));
+			}
+			catch (RuntimeException ex) {
+				// Its lease had ended already (a lost hold): nothing is left to release.
+				logger.debug("A hold granted to a cancelled caller had ended: {}", ex.getMessage());
+			}
 		}
 		else if (this.state != State.ABANDONED) {
-			abandon(false);
+			abandonNow();
 		}
 	}
 
@@ -362,17 +369,16 @@ final class Acquisition {
 	private RuntimeException fail(RuntimeException failure) {
 		RuntimeException thrown = asLockException(failure);
 		if (this.state != State.ABANDONED) {
-			abandon(thrown instanceof LockAcquisitionException);
+			abandonNow();
 		}
 		return thrown;
 	}
 
-	/** @param refused whether the store plainly said busy (the lock was not taken) */
-	private void abandon(boolean refused) {
+	private void abandonNow() {
 		this.state = State.ABANDONED;
 		this.awaited = null;
 		if (this.storeOwner != null) {
-			this.registry.withdraw(this.reply, this.queues, this.key.key, this.storeOwner, refused);
+			this.registry.withdraw(this.reply, this.queues, this.key.key, this.storeOwner);
 		}
 		if (this.turn != null) {
 			this.registry.abandon(this.key, this.owner, this.turn);

@@ -251,10 +251,14 @@ final class KeyState {
 		return true;
 	}
 
-	/** A fresh wake-up signal, armed before asking the store so that no release is missed. */
+	/**
+	 * A fresh wake-up signal, armed before asking the store so that no release is missed. Only
+	 * the local owner naps on it; one a reactive owner waited on is not reused, since each wait
+	 * leaves a callback on it.
+	 */
 	CompletableFuture<Void> armReleaseSignal() {
 		CompletableFuture<Void> current = this.released;
-		if (current.isDone()) {
+		if (current.isDone() || current.getNumberOfDependents() > 0) {
 			current = new CompletableFuture<>();
 			this.released = current;
 		}
