@@ -1,33 +1,69 @@
 package dev.baton.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.lang.Nullable;
 
 /**
  * The one pub/sub subscription connection of a JVM: every Baton feature subscribes through it,
  * so a thousand waiters cost one connection, not a thousand. Backed by Spring Data Redis's
  * {@link RedisMessageListenerContainer}, which multiplexes channels over one connection and
  * re-subscribes after a reconnect.
+ * <h2>Sharded pub/sub on a Redis Cluster of 7.0+</h2>
+ * On a Redis Cluster, a plain {@code PUBLISH} goes over the cluster bus to every node, and
+ * reaches every instance subscribed anywhere. When every master runs Redis 7.0 or later (probed
+ * once, when the hub is created), the hub is {@link #sharded()}: the features then publish each
+ * notice with {@code SPUBLISH} on a channel of the key's own slot, which stays on the shard
+ * that owns the key, and an instance {@link #follow follows} a key's channel only while it
+ * waits for that key. Standalone and Sentinel servers, and clusters with a 6.x master, keep
+ * plain pub/sub: a single server gains nothing from sharding.
  */
 public final class RedisPubSubHub implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisPubSubHub.class);
 
+	/** How long the probe of the masters' versions may wait for each. */
+	private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
 	private final RedisMessageListenerContainer container;
 
 	private final boolean ownsContainer;
 
-	/** A hub with its own container on {@code connectionFactory}, started now. */
+	/** The sharded subscriptions, when the hub is {@link #sharded()}; else {@code null}. */
+	@Nullable
+	private final ShardChannels shards;
+
+	/**
+	 * A hub with its own container on {@code connectionFactory}, started now; sharded when the
+	 * factory is a Redis Cluster whose masters all run 7.0+.
+	 */
 	public RedisPubSubHub(RedisConnectionFactory connectionFactory) {
+		this(connectionFactory, true);
+	}
+
+	/**
+	 * A hub with its own container on {@code connectionFactory}, started now.
+	 * @param allowSharded whether notices may go through sharded pub/sub where the servers
+	 * support it; {@code false} keeps plain pub/sub everywhere (for instance while instances of a
+	 * Baton version without sharded notices still run on the same cluster)
+	 */
+	public RedisPubSubHub(RedisConnectionFactory connectionFactory, boolean allowSharded) {
 		this.container = new RedisMessageListenerContainer();
 		this.container.setConnectionFactory(connectionFactory);
 		// Listeners only complete futures; running them on the dispatch thread avoids a thread per message.
@@ -35,12 +71,135 @@ public final class RedisPubSubHub implements DisposableBean {
 		this.container.afterPropertiesSet();
 		this.container.start();
 		this.ownsContainer = true;
+		this.shards = allowSharded ? shardChannels(connectionFactory) : null;
 	}
 
-	/** A hub on a container the caller manages. */
+	/**
+	 * A hub on a container the caller manages; sharded when the container's factory is a Redis
+	 * Cluster whose masters all run 7.0+.
+	 */
 	public RedisPubSubHub(RedisMessageListenerContainer container) {
 		this.container = container;
 		this.ownsContainer = false;
+		this.shards = shardChannels(container.getConnectionFactory());
+	}
+
+	/**
+	 * Whether notices go through sharded pub/sub: publishers {@code SPUBLISH} on a channel in
+	 * the key's slot, and waiters {@link #follow} it. Decided once, when the hub was created.
+	 */
+	public boolean sharded() {
+		return this.shards != null;
+	}
+
+	/**
+	 * Follows a shard channel (a sharded hub only): {@code listener} gets every message on it
+	 * until the matching {@link #unfollow}. Follows of one channel are counted; the channel is
+	 * subscribed at the master owning its slot while any lasts, and the first follow's listener
+	 * gets the messages. A subscription that a master drops when its slot moves is made again at
+	 * the new owner. Does not block.
+	 * @param channel a channel whose hash tag is the key's, so that it lives on the key's shard
+	 * @return completes once the subscription is confirmed, or when it could not be made (the
+	 * caller's timed wake-up then covers it); never fails
+	 * @throws IllegalStateException if the hub is not {@link #sharded()}
+	 */
+	public CompletableFuture<Void> follow(String channel, Consumer<String> listener) {
+		return requireShards().follow(channel, listener);
+	}
+
+	/** Ends one {@link #follow} of {@code channel}; the last one unsubscribes. */
+	public void unfollow(String channel) {
+		requireShards().unfollow(channel);
+	}
+
+	private ShardChannels requireShards() {
+		if (this.shards == null) {
+			throw new IllegalStateException("This pub/sub hub uses plain pub/sub; shard channels need a Redis "
+					+ "Cluster of 7.0 or later");
+		}
+		return this.shards;
+	}
+
+	/** The sharded subscriptions, when {@code connectionFactory} is a Redis Cluster whose masters all run 7.0+. */
+	@Nullable
+	private static ShardChannels shardChannels(@Nullable RedisConnectionFactory connectionFactory) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce) || !lettuce.isClusterAware()
+				|| !(lettuce.getNativeClient() instanceof RedisClusterClient client)) {
+			return null;
+		}
+		String oldest = oldestMasterVersion(lettuce);
+		if (oldest == null || majorVersion(oldest) < 7) {
+			logger.info("Redis Cluster notices use plain pub/sub: {}", (oldest != null)
+					? "a master runs Redis " + oldest + ", sharded pub/sub needs 7.0" : "the masters' versions are unknown");
+			return null;
+		}
+		logger.debug("Redis Cluster notices use sharded pub/sub (masters run Redis {} or later)", oldest);
+		return new ShardChannels(client);
+	}
+
+	/** The lowest {@code redis_version} of the cluster's masters, or {@code null} when it cannot be read now. */
+	@Nullable
+	private static String oldestMasterVersion(LettuceConnectionFactory factory) {
+		try (RedisClusterConnection connection = factory.getClusterConnection()) {
+			RedisAdvancedClusterAsyncCommands<?, ?> commands = (RedisAdvancedClusterAsyncCommands<?, ?>) connection
+				.getNativeConnection();
+			String oldest = null;
+			for (CompletableFuture<String> info : commands.masters().commands().info("server").futures()) {
+				String version = version(info.get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+				if (version == null) {
+					return null;
+				}
+				if (oldest == null || compareVersions(version, oldest) < 0) {
+					oldest = version;
+				}
+			}
+			return oldest;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			logger.warn("Could not read the Redis Cluster masters' versions ({}): notices use plain pub/sub, as on "
+					+ "Redis 6", ex.getMessage());
+			return null;
+		}
+	}
+
+	/** The {@code redis_version} of an {@code INFO server} reply. */
+	@Nullable
+	static String version(String info) {
+		for (String line : info.split("\\r?\\n")) {
+			if (line.startsWith("redis_version:")) {
+				return line.substring("redis_version:".length()).trim();
+			}
+		}
+		return null;
+	}
+
+	static int majorVersion(String version) {
+		int dot = version.indexOf('.');
+		return Integer.parseInt((dot < 0) ? version : version.substring(0, dot));
+	}
+
+	static int compareVersions(String a, String b) {
+		String[] left = a.split("\\.");
+		String[] right = b.split("\\.");
+		for (int i = 0; i < Math.max(left.length, right.length); i++) {
+			int order = Integer.compare(part(left, i), part(right, i));
+			if (order != 0) {
+				return order;
+			}
+		}
+		return 0;
+	}
+
+	private static int part(String[] parts, int index) {
+		try {
+			return (index < parts.length) ? Integer.parseInt(parts[index]) : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
 	}
 
 	/**
@@ -72,6 +231,9 @@ public final class RedisPubSubHub implements DisposableBean {
 
 	@Override
 	public void destroy() {
+		if (this.shards != null) {
+			this.shards.close();
+		}
 		if (this.ownsContainer) {
 			try {
 				this.container.destroy();
