@@ -173,8 +173,8 @@ class ClusterLockRegistryContractTests extends LockRegistryContractTests {
 		}
 		long forwardedBefore = cluster.clusterStat("cluster_stats_messages_publish_received")
 				+ cluster.clusterStat("cluster_stats_messages_publishshard_received");
-		Map<Integer, Long> spublishBefore = calls(cluster, "spublish");
-		Map<Integer, Long> publishBefore = calls(cluster, "publish");
+		Map<Integer, Long> spublishBefore = cluster.commandCalls("spublish");
+		Map<Integer, Long> publishBefore = cluster.commandCalls("publish");
 		for (String key : keys) {
 			HeldElsewhere held = holdElsewhere(holder.obtain(key), null);
 			CompletableFuture<Boolean> taken = new CompletableFuture<>();
@@ -186,8 +186,8 @@ class ClusterLockRegistryContractTests extends LockRegistryContractTests {
 		}
 		long forwarded = cluster.clusterStat("cluster_stats_messages_publish_received")
 				+ cluster.clusterStat("cluster_stats_messages_publishshard_received") - forwardedBefore;
-		Map<Integer, Long> spublished = minus(calls(cluster, "spublish"), spublishBefore);
-		Map<Integer, Long> published = minus(calls(cluster, "publish"), publishBefore);
+		Map<Integer, Long> spublished = cluster.commandCallsSince("spublish", spublishBefore);
+		Map<Integer, Long> published = cluster.commandCallsSince("publish", publishBefore);
 		LoggerFactory.getLogger(getClass())
 			.info("Sharded SPUBLISH on a 3-master cluster: {} releases with a waiter, SPUBLISH per master {}, "
 					+ "PUBLISH per master {}, {} bus forwards, {} deliveries to an instance waiting for none of the keys",
@@ -200,22 +200,6 @@ class ClusterLockRegistryContractTests extends LockRegistryContractTests {
 		assertThat(bystanderHeard).as("notices heard by the uninterested instance").hasValue(0);
 		assertThat(holder.trackedKeys()).isZero();
 		assertThat(waiter.trackedKeys()).isZero();
-	}
-
-	/** Per master port, how many times {@code command} ran (scripts' calls included), from {@code INFO commandstats}. */
-	private static Map<Integer, Long> calls(RedisTestCluster cluster, String command) {
-		Map<Integer, Long> calls = new java.util.LinkedHashMap<>();
-		cluster.info("commandstats").forEach((port, info) -> calls.put(port, info.lines()
-			.filter((line) -> line.startsWith("cmdstat_" + command + ":calls="))
-			.mapToLong((line) -> Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(','))))
-			.sum()));
-		return calls;
-	}
-
-	private static Map<Integer, Long> minus(Map<Integer, Long> after, Map<Integer, Long> before) {
-		Map<Integer, Long> delta = new java.util.LinkedHashMap<>();
-		after.forEach((port, count) -> delta.put(port, count - before.getOrDefault(port, 0L)));
-		return delta;
 	}
 
 	@Test
