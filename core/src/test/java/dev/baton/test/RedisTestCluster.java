@@ -310,9 +310,12 @@ public final class RedisTestCluster implements AutoCloseable {
 		return sum;
 	}
 
-	/** How many connections listen on {@code channel} (plain pub/sub), over all masters. */
+	/**
+	 * How many connections listen on {@code channel} (plain pub/sub), over all live nodes:
+	 * replicas too, since a plain publish reaches every node.
+	 */
 	public long subscribers(String channel) {
-		return this.masters.stream()
+		return live().stream()
 			.mapToLong((node) -> node.run((redis) -> redis.pubsubNumsub(channel)).getOrDefault(channel, 0L))
 			.sum();
 	}
