@@ -1,19 +1,15 @@
 package dev.baton.redis;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.task.SyncTaskExecutor;
-import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -37,9 +33,6 @@ import org.springframework.lang.Nullable;
 public final class RedisPubSubHub implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisPubSubHub.class);
-
-	/** How long the probe of the masters' versions may wait for each. */
-	private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
 	private final RedisMessageListenerContainer container;
 
@@ -127,79 +120,14 @@ public final class RedisPubSubHub implements DisposableBean {
 				|| !(lettuce.getNativeClient() instanceof RedisClusterClient client)) {
 			return null;
 		}
-		String oldest = oldestMasterVersion(lettuce);
-		if (oldest == null || majorVersion(oldest) < 7) {
+		String oldest = ServerVersions.oldestMaster(lettuce);
+		if (oldest == null || ServerVersions.major(oldest) < 7) {
 			logger.info("Redis Cluster notices use plain pub/sub: {}", (oldest != null)
 					? "a master runs Redis " + oldest + ", sharded pub/sub needs 7.0" : "the masters' versions are unknown");
 			return null;
 		}
 		logger.debug("Redis Cluster notices use sharded pub/sub (masters run Redis {} or later)", oldest);
 		return new ShardChannels(client);
-	}
-
-	/** The lowest {@code redis_version} of the cluster's masters, or {@code null} when it cannot be read now. */
-	@Nullable
-	private static String oldestMasterVersion(LettuceConnectionFactory factory) {
-		try (RedisClusterConnection connection = factory.getClusterConnection()) {
-			RedisAdvancedClusterAsyncCommands<?, ?> commands = (RedisAdvancedClusterAsyncCommands<?, ?>) connection
-				.getNativeConnection();
-			String oldest = null;
-			for (CompletableFuture<String> info : commands.masters().commands().info("server").futures()) {
-				String version = version(info.get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-				if (version == null) {
-					return null;
-				}
-				if (oldest == null || compareVersions(version, oldest) < 0) {
-					oldest = version;
-				}
-			}
-			return oldest;
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			logger.warn("Could not read the Redis Cluster masters' versions ({}): notices use plain pub/sub, as on "
-					+ "Redis 6", ex.getMessage());
-			return null;
-		}
-	}
-
-	/** The {@code redis_version} of an {@code INFO server} reply. */
-	@Nullable
-	static String version(String info) {
-		for (String line : info.split("\\r?\\n")) {
-			if (line.startsWith("redis_version:")) {
-				return line.substring("redis_version:".length()).trim();
-			}
-		}
-		return null;
-	}
-
-	static int majorVersion(String version) {
-		int dot = version.indexOf('.');
-		return Integer.parseInt((dot < 0) ? version : version.substring(0, dot));
-	}
-
-	static int compareVersions(String a, String b) {
-		String[] left = a.split("\\.");
-		String[] right = b.split("\\.");
-		for (int i = 0; i < Math.max(left.length, right.length); i++) {
-			int order = Integer.compare(part(left, i), part(right, i));
-			if (order != 0) {
-				return order;
-			}
-		}
-		return 0;
-	}
-
-	private static int part(String[] parts, int index) {
-		try {
-			return (index < parts.length) ? Integer.parseInt(parts[index]) : 0;
-		}
-		catch (NumberFormatException ex) {
-			return 0;
-		}
 	}
 
 	/**

@@ -69,18 +69,18 @@ class RedisPubSubHubTests {
 	void aClusterOf62KeepsPlainPubSub() {
 		RedisTestCluster cluster = RedisTestCluster.startEmbedded(3);
 		this.closeables.add(cluster::close);
-		String version = RedisPubSubHub.version(cluster.info("server").values().iterator().next());
-		assumeTrue(version != null && RedisPubSubHub.majorVersion(version) < 7, "the embedded binary runs " + version);
+		String version = ServerVersions.version(cluster.info("server").values().iterator().next());
+		assumeTrue(version != null && ServerVersions.major(version) < 7, "the embedded binary runs " + version);
 		assertThat(hub(cluster.newConnectionFactory(), true).sharded()).isFalse();
 	}
 
 	@Test
 	void versionsCompareByNumberNotText() {
-		assertThat(RedisPubSubHub.compareVersions("7.0.15", "6.2.14")).isPositive();
-		assertThat(RedisPubSubHub.compareVersions("10.0.0", "7.2.4")).isPositive();
-		assertThat(RedisPubSubHub.compareVersions("7.0", "7.0.0")).isZero();
-		assertThat(RedisPubSubHub.majorVersion("7.0.15")).isEqualTo(7);
-		assertThat(RedisPubSubHub.version("# Server\r\nredis_version:7.0.15\r\nredis_mode:cluster\r\n")).isEqualTo("7.0.15");
+		assertThat(ServerVersions.compare("7.0.15", "6.2.14")).isPositive();
+		assertThat(ServerVersions.compare("10.0.0", "7.2.4")).isPositive();
+		assertThat(ServerVersions.compare("7.0", "7.0.0")).isZero();
+		assertThat(ServerVersions.major("7.0.15")).isEqualTo(7);
+		assertThat(ServerVersions.version("# Server\r\nredis_version:7.0.15\r\nredis_mode:cluster\r\n")).isEqualTo("7.0.15");
 	}
 
 	private RedisPubSubHub hub(LettuceConnectionFactory factory, boolean allowSharded) {
