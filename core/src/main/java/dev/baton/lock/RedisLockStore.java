@@ -170,7 +170,7 @@ final class RedisLockStore implements LockStore {
 		}
 		String channel = this.following.remove(owner);
 		if (channel != null) {
-			this.hub.unfollow(channel);
+			this.hub.unfollow(channel, this.listener);
 		}
 	}
 

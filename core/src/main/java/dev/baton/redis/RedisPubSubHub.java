@@ -87,9 +87,8 @@ public final class RedisPubSubHub implements DisposableBean {
 
 	/**
 	 * Follows a shard channel (a sharded hub only): {@code listener} gets every message on it
-	 * until the matching {@link #unfollow}. Follows of one channel are counted; the channel is
-	 * subscribed at the master owning its slot while any lasts, and the first follow's listener
-	 * gets the messages. A subscription that a master drops when its slot moves is made again at
+	 * until the matching {@link #unfollow}. Follows of one channel are counted per listener; the
+	 * channel is subscribed at the master owning its slot while any lasts. A subscription that a master drops when its slot moves is made again at
 	 * the new owner. Does not block.
 	 * @param channel a channel whose hash tag is the key's, so that it lives on the key's shard
 	 * @return completes once the subscription is confirmed, or when it could not be made (the
@@ -100,9 +99,9 @@ public final class RedisPubSubHub implements DisposableBean {
 		return requireShards().follow(channel, listener);
 	}
 
-	/** Ends one {@link #follow} of {@code channel}; the last one unsubscribes. */
-	public void unfollow(String channel) {
-		requireShards().unfollow(channel);
+	/** Ends one {@link #follow} of {@code channel} by {@code listener}; the channel's last one unsubscribes. */
+	public void unfollow(String channel, Consumer<String> listener) {
+		requireShards().unfollow(channel, listener);
 	}
 
 	private ShardChannels requireShards() {

@@ -62,13 +62,13 @@ final class ShardChannels implements AutoCloseable {
 
 	/**
 	 * Follows {@code channel}: {@code listener} gets each message on it until as many
-	 * {@link #unfollow}s as follows. The future completes once the owning master confirmed the
-	 * subscription, or when it could not (then it is retried by the next follow); it never fails.
+	 * {@link #unfollow}s by it as follows. The future completes once the owning master confirmed
+	 * the subscription, or when it could not (then it is retried by the next follow); it never fails.
 	 */
 	CompletableFuture<Void> follow(String channel, Consumer<String> listener) {
 		Follow follow = this.follows.compute(channel, (name, current) -> {
-			Follow next = (current != null) ? current : new Follow(listener);
-			next.count++;
+			Follow next = (current != null) ? current : new Follow();
+			next.listeners.merge(listener, 1, Integer::sum);
 			if (next.subscribed == null || next.subscribed.isCompletedExceptionally()) {
 				next.subscribed = subscribe(name);
 			}
@@ -77,10 +77,11 @@ final class ShardChannels implements AutoCloseable {
 		return follow.subscribed.exceptionally((ex) -> null);
 	}
 
-	/** Stops one follow of {@code channel}; the last one unsubscribes. */
-	void unfollow(String channel) {
+	/** Stops one follow of {@code channel} by {@code listener}; the last follow unsubscribes. */
+	void unfollow(String channel, Consumer<String> listener) {
 		this.follows.computeIfPresent(channel, (name, current) -> {
-			if (--current.count > 0) {
+			current.listeners.computeIfPresent(listener, (same, count) -> (count > 1) ? count - 1 : null);
+			if (!current.listeners.isEmpty()) {
 				return current;
 			}
 			// Sent inside the compute: a follow of the same channel right after goes out after it.
@@ -154,11 +155,13 @@ final class ShardChannels implements AutoCloseable {
 			if (follow == null) {
 				return;
 			}
-			try {
-				follow.listener.accept(message);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Listener on shard channel {} failed", channel, ex);
+			for (Consumer<String> listener : follow.listeners.keySet()) {
+				try {
+					listener.accept(message);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Listener on shard channel {} failed", channel, ex);
+				}
 			}
 		}
 
@@ -177,17 +180,11 @@ final class ShardChannels implements AutoCloseable {
 	/** One followed channel. */
 	private static final class Follow {
 
-		private final Consumer<String> listener;
-
-		/** How many follow it now. */
-		private int count;
+		/** Who follows it, and how many times each (one lock store follows a channel once per waiting owner). */
+		private final ConcurrentHashMap<Consumer<String>, Integer> listeners = new ConcurrentHashMap<>();
 
 		/** The subscription's confirmation; replaced when it failed. */
 		private volatile CompletableFuture<Void> subscribed;
-
-		Follow(Consumer<String> listener) {
-			this.listener = listener;
-		}
 
 	}
 

@@ -135,7 +135,7 @@ final class RedisFlightStore implements FlightStore {
 	@Override
 	public void unfollow(String key) {
 		if (this.sharded) {
-			this.hub.unfollow(doneChannel(key));
+			this.hub.unfollow(doneChannel(key), this.notices);
 		}
 	}
 

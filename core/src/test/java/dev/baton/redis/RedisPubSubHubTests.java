@@ -3,6 +3,7 @@ package dev.baton.redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import dev.baton.test.RedisTestCluster;
 import dev.baton.test.RedisTestServers;
@@ -45,16 +46,22 @@ class RedisPubSubHubTests {
 		assumeTrue(hub.sharded(), "the cluster's masters run Redis 6");
 		String channel = "hub:lock:{sku-1}:released";
 		List<String> heard = new CopyOnWriteArrayList<>();
-		hub.follow(channel, heard::add).join();
-		hub.follow(channel, heard::add).join();
+		List<String> heardByAnother = new CopyOnWriteArrayList<>();
+		Consumer<String> listener = heard::add;
+		Consumer<String> another = heardByAnother::add;
+		hub.follow(channel, listener).join();
+		hub.follow(channel, listener).join();
+		hub.follow(channel, another).join();
 		int owner = cluster.ownerOf(channel);
 		assertThat(cluster.shardSubscribers(channel)).allSatisfy((port, count) -> assertThat(count)
 			.as("subscribers at %d", port).isEqualTo((port == owner) ? 1L : 0L));
 		spublish(cluster, channel, "sku-1");
-		await().atMost(Duration.ofSeconds(5)).until(() -> heard.equals(List.of("sku-1")));
-		hub.unfollow(channel);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> heard.equals(List.of("sku-1")) && heardByAnother.equals(List.of("sku-1")));
+		hub.unfollow(channel, listener);
+		hub.unfollow(channel, another);
 		assertThat(cluster.shardSubscribers(channel)).as("still followed once").containsEntry(owner, 1L);
-		hub.unfollow(channel);
+		hub.unfollow(channel, listener);
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> cluster.shardSubscribers(channel).values().stream().allMatch((count) -> count == 0));
 	}
