@@ -202,6 +202,68 @@ class ClusterLockRegistryContractTests extends LockRegistryContractTests {
 		assertThat(waiter.trackedKeys()).isZero();
 	}
 
+	/**
+	 * A dropped subscription connection comes back with every followed shard channel: Lettuce
+	 * subscribes a reconnected node connection's shard channels again in one {@code SSUBSCRIBE},
+	 * which Redis refuses ({@code CROSSSLOT}) once they span several slots, so the hub subscribes
+	 * each again itself.
+	 */
+	@Test
+	void waitersOfTwoLocksOnOneMasterAreStillWokenAfterTheirSubscriptionConnectionWasKilled() throws Exception {
+		RedisTestCluster cluster = RedisTestCluster.shared();
+		AbstractLockRegistry holder = instance();
+		AbstractLockRegistry waiter = otherInstance();
+		RedisLockStore store = redisStore(waiter);
+		assumeTrue(store.sharded(), "the cluster's masters run Redis 6: no sharded pub/sub");
+		RedisKeyspace keyspace = new RedisKeyspace(this.prefix);
+		int master = cluster.ports().get(0);
+		List<String> keys = new ArrayList<>();
+		for (int i = 0; keys.size() < 2; i++) {
+			String key = "blip-" + i;
+			if (cluster.ownerOf(keyspace.key(RedisLockStore.FEATURE, key)) == master) {
+				keys.add(key);
+			}
+		}
+		assertThat(cluster.slot(store.releaseChannel(keys.get(0)))).isNotEqualTo(cluster.slot(store.releaseChannel(keys.get(1))));
+		List<HeldElsewhere> held = new ArrayList<>();
+		List<CompletableFuture<Long>> wokenAt = new ArrayList<>();
+		for (String key : keys) {
+			held.add(holdElsewhere(holder.obtain(key), null));
+			CompletableFuture<Long> woken = new CompletableFuture<>();
+			wokenAt.add(woken);
+			start(() -> {
+				try {
+					woken.complete(waiter.withLock(key, Duration.ofSeconds(20), System::nanoTime));
+				}
+				catch (Throwable ex) {
+					woken.completeExceptionally(ex);
+				}
+			});
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> store.following() == 2);
+		for (String key : keys) {
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> cluster.shardSubscribers(store.releaseChannel(key)).get(master) == 1L);
+		}
+
+		cluster.killPubSubConnections(master);
+		for (String key : keys) {
+			await("subscribed again to the channel of " + key).atMost(Duration.ofSeconds(10))
+				.until(() -> cluster.shardSubscribers(store.releaseChannel(key)).get(master) == 1L);
+		}
+
+		List<Long> wakeUps = new ArrayList<>();
+		for (int i = 0; i < keys.size(); i++) {
+			long releasedAt = System.nanoTime();
+			held.get(i).release();
+			wakeUps.add(TimeUnit.NANOSECONDS.toMillis(wokenAt.get(i).get(20, TimeUnit.SECONDS) - releasedAt));
+		}
+		LoggerFactory.getLogger(getClass())
+			.info("Wake-up after the subscription connection was killed and came back, ms: {}", wakeUps);
+		// Without the notice, the waiters would come back only at the holder's lease end (30 s).
+		assertThat(wakeUps).allMatch((millis) -> millis < 2000);
+	}
+
 	@Test
 	void locksKeysThatWouldEndTheHashTagEarlyAndKeysSpelledLikeAHashApart() throws Exception {
 		RedisTestCluster cluster = RedisTestCluster.shared();

@@ -353,6 +353,18 @@ public final class RedisTestCluster implements AutoCloseable {
 		return subscribers;
 	}
 
+	/**
+	 * Closes every pub/sub connection to the master on {@code port} ({@code CLIENT KILL TYPE
+	 * pubsub}), as a network blip would: their clients reconnect and subscribe again.
+	 */
+	public void killPubSubConnections(int port) {
+		RedisProcess master = this.masters.stream()
+			.filter((node) -> node.port() == port)
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No master on port " + port));
+		master.run((redis) -> redis.clientKill(io.lettuce.core.KillArgs.Builder.typePubsub()));
+	}
+
 	/** Runs {@code CONFIG RESETSTAT} on every master, so {@link #info(String)} counts from now. */
 	public void resetStats() {
 		this.masters.forEach((node) -> node.run(RedisCommands::configResetstat));
