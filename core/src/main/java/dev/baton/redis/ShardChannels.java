@@ -90,11 +90,6 @@ final class ShardChannels implements AutoCloseable {
 		});
 	}
 
-	/** How many channels are followed now (for tests and diagnostics). */
-	int followed() {
-		return this.follows.size();
-	}
-
 	private CompletableFuture<Void> subscribe(String channel) {
 		return open().thenCompose((open) -> open.async().ssubscribe(channel).toCompletableFuture())
 			.whenComplete((done, ex) -> {
