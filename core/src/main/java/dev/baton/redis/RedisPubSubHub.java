@@ -115,8 +115,11 @@ public final class RedisPubSubHub implements DisposableBean {
 	/** The sharded subscriptions, when {@code connectionFactory} is a Redis Cluster whose masters all run 7.0+. */
 	@Nullable
 	private static ShardChannels shardChannels(@Nullable RedisConnectionFactory connectionFactory) {
-		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce) || !lettuce.isClusterAware()
-				|| !(lettuce.getNativeClient() instanceof RedisClusterClient client)) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce) || !lettuce.isClusterAware()) {
+			return null;
+		}
+		if (!(lettuce.getNativeClient() instanceof RedisClusterClient client)) {
+			logger.warn("Redis Cluster notices use plain pub/sub: the connection factory was not started yet");
 			return null;
 		}
 		String oldest = ServerVersions.oldestMaster(lettuce);
