@@ -42,8 +42,8 @@ public class BatonAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RedisPubSubHub batonRedisPubSubHub(RedisConnectionFactory connectionFactory) {
-			return new RedisPubSubHub(connectionFactory);
+		RedisPubSubHub batonRedisPubSubHub(RedisConnectionFactory connectionFactory, BatonProperties properties) {
+			return new RedisPubSubHub(connectionFactory, properties.getRedis().isShardedPubSub());
 		}
 
 	}

@@ -26,11 +26,21 @@ public class BatonProperties {
 		return this.redis;
 	}
 
-	/** How Baton names what it stores in Redis. */
+	/** How Baton names what it stores in Redis, and how it publishes notices there. */
 	public static class Redis {
 
 		/** First segment of every Redis key and channel Baton uses: {@code <prefix>:<feature>:{<key>}}. */
 		private String keyPrefix = "baton";
+
+		/**
+		 * Whether lock releases and flight completions may go through sharded pub/sub (SPUBLISH on a
+		 * channel of the key's slot) when the servers are a Redis Cluster of 7.0 or later: each notice
+		 * then stays on the shard that owns the key instead of crossing the cluster bus to every node.
+		 * Set it to false to keep plain pub/sub, for instance while instances of a Baton version
+		 * without sharded notices run against the same cluster. No effect on standalone and Sentinel
+		 * servers, which always use plain pub/sub.
+		 */
+		private boolean shardedPubSub = true;
 
 		public String getKeyPrefix() {
 			return this.keyPrefix;
@@ -38,6 +48,14 @@ public class BatonProperties {
 
 		public void setKeyPrefix(String keyPrefix) {
 			this.keyPrefix = keyPrefix;
+		}
+
+		public boolean isShardedPubSub() {
+			return this.shardedPubSub;
+		}
+
+		public void setShardedPubSub(boolean shardedPubSub) {
+			this.shardedPubSub = shardedPubSub;
 		}
 
 	}

@@ -1,6 +1,8 @@
 package dev.baton.autoconfigure;
 
 import dev.baton.redis.RedisKeyspace;
+import dev.baton.redis.RedisPubSubHub;
+import dev.baton.test.RedisTestCluster;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -8,8 +10,11 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class BatonAutoConfigurationTests {
 
@@ -28,6 +33,24 @@ class BatonAutoConfigurationTests {
 	void bindsTheKeyPrefix() {
 		this.runner.withPropertyValues("baton.redis.key-prefix=shop").run((context) -> assertThat(
 				context.getBean(RedisKeyspace.class).key("lock", "a")).isEqualTo("shop:lock:{a}"));
+	}
+
+	@Test
+	void publishesNoticesThroughShardedPubSubOnAClusterOf7UnlessToldToKeepPlainPubSub() {
+		RedisTestCluster cluster = RedisTestCluster.shared();
+		assumeTrue(cluster.info("server").values().stream().noneMatch((info) -> info.contains("redis_version:6.")),
+				"the cluster's masters run Redis 6: no sharded pub/sub");
+		LettuceConnectionFactory factory = cluster.newConnectionFactory();
+		try {
+			ApplicationContextRunner onCluster = this.runner.withBean(RedisConnectionFactory.class, () -> factory,
+					(definition) -> definition.setDestroyMethodName(""));
+			onCluster.run((context) -> assertThat(context.getBean(RedisPubSubHub.class).sharded()).isTrue());
+			onCluster.withPropertyValues("baton.redis.sharded-pub-sub=false")
+				.run((context) -> assertThat(context.getBean(RedisPubSubHub.class).sharded()).isFalse());
+		}
+		finally {
+			factory.destroy();
+		}
 	}
 
 	@Test

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.baton.redis.LuaScript;
@@ -18,6 +20,16 @@ import org.springframework.lang.Nullable;
 /**
  * One Redis (standalone, sentinel or cluster through Spring Data Redis). Each operation is a
  * Lua script run by EVALSHA; all keys of a lock share the user key's hash slot.
+ * <h2>Release notices</h2>
+ * A release (or a cancel) that leaves waiters behind publishes the user's key. With plain
+ * pub/sub it goes to one channel for every lock, which every instance subscribes once. On a
+ * Redis Cluster of 7.0+ (a {@link RedisPubSubHub#sharded() sharded} hub) it goes with
+ * {@code SPUBLISH} to the lock's own shard channel, in the lock's slot, so that only the master
+ * owning the lock handles it and only instances waiting for that lock hear it. An owner follows
+ * that channel from its first "busy" answer until it acquires or cancels: the uncontended path
+ * never subscribes. A release published between that first answer and the subscription would
+ * not be heard, so the answer is turned into "busy, retry at once" once the subscription is
+ * confirmed: the retry sees the lock as it is after any such release.
  */
 final class RedisLockStore implements LockStore {
 
@@ -42,7 +54,24 @@ final class RedisLockStore implements LockStore {
 
 	private final RedisPubSubHub hub;
 
+	/** The channel of every lock, for plain pub/sub. */
 	private final String channel;
+
+	/** Whether notices go through shard channels, one per lock ({@link RedisPubSubHub#sharded()}). */
+	private final boolean sharded;
+
+	/** The command release and cancel publish with: {@code SPUBLISH} when sharded, else {@code PUBLISH}. */
+	private final String publish;
+
+	/** The registry's release callback; written once, before any use. */
+	private volatile Consumer<String> listener = (key) -> {
+	};
+
+	/**
+	 * Store owners of this JVM that follow their lock's shard channel (sharded only), with the
+	 * channel. An owner stops when it acquires, cancels or releases.
+	 */
+	private final ConcurrentHashMap<String, String> following = new ConcurrentHashMap<>();
 
 	/** How long acquire and release may wait for Redis; {@code null} when the caller bounds them. */
 	@Nullable
@@ -59,12 +88,27 @@ final class RedisLockStore implements LockStore {
 		this.keyspace = keyspace;
 		this.hub = hub;
 		this.channel = keyspace.channel(FEATURE, "released");
+		this.sharded = hub.sharded();
+		this.publish = this.sharded ? "SPUBLISH" : "PUBLISH";
 	}
 
 	@Override
 	public void onRelease(Consumer<String> listener) {
 		// Releases publish the user's key itself, so nothing maps Redis keys back to it.
-		this.hub.subscribe(this.channel, listener);
+		this.listener = listener;
+		if (!this.sharded) {
+			this.hub.subscribe(this.channel, listener);
+		}
+	}
+
+	/** Whether release notices go through shard channels, one per lock. */
+	boolean sharded() {
+		return this.sharded;
+	}
+
+	/** Where a release of {@code key} is published: its shard channel, in the lock's slot, or the one channel. */
+	String releaseChannel(String key) {
+		return this.sharded ? lockKey(key) + ":released" : this.channel;
 	}
 
 	@Override
@@ -83,16 +127,56 @@ final class RedisLockStore implements LockStore {
 		return ACQUIRE
 			.<Long>execute(this.redis, acquireKeys(key), acquireArgs(owner, lease, willWait, handoffs, retry, floor),
 					this.deadline)
-			.map(RedisLockStore::attempt);
+			.map(RedisLockStore::attempt)
+			.flatMap((attempt) -> this.sharded ? Mono.fromFuture(followed(key, owner, willWait, attempt), true)
+					: Mono.just(attempt));
 	}
 
 	@Override
 	public CompletableFuture<Attempt> acquireNow(String key, String owner, Duration lease, Duration willWait,
 			int handoffs, boolean retry) {
-		return ACQUIRE
+		CompletableFuture<Attempt> reply = ACQUIRE
 			.<Long>call(this.redis, acquireKeys(key),
 					acquireArgs(owner, lease, willWait, handoffs, retry, clockMicros()), this.deadline)
 			.thenApply(RedisLockStore::attempt);
+		return this.sharded ? reply.thenCompose((attempt) -> followed(key, owner, willWait, attempt)) : reply;
+	}
+
+	/**
+	 * Sharded notices: an owner answered "busy" that queued starts following its lock's channel
+	 * and, once subscribed, is told to retry at once (a release published before the
+	 * subscription was not heard); one that acquired stops following.
+	 */
+	private CompletableFuture<Attempt> followed(String key, String owner, Duration willWait, Attempt attempt) {
+		if (attempt.acquired()) {
+			stopFollowing(owner);
+			return CompletableFuture.completedFuture(attempt);
+		}
+		String channel = releaseChannel(key);
+		if (willWait.isZero() || this.following.putIfAbsent(owner, channel) != null) {
+			return CompletableFuture.completedFuture(attempt);
+		}
+		CompletableFuture<Void> subscribed = this.hub.follow(channel, this.listener);
+		if (this.deadline != null) {
+			// Not confirmed in time: retry all the same, then the holder's lease end bounds the wait.
+			subscribed = subscribed.completeOnTimeout(null, this.deadline.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		return subscribed.thenApply((done) -> Attempt.busy(Duration.ZERO));
+	}
+
+	private void stopFollowing(String owner) {
+		if (!this.sharded) {
+			return;
+		}
+		String channel = this.following.remove(owner);
+		if (channel != null) {
+			this.hub.unfollow(channel, this.listener);
+		}
+	}
+
+	/** How many owners of this JVM follow their lock's shard channel now (for tests and diagnostics). */
+	int following() {
+		return this.following.size();
 	}
 
 	/** The lock, its fence, its wait queue and the queue's lapse times: what acquire works on. */
@@ -115,19 +199,21 @@ final class RedisLockStore implements LockStore {
 
 	@Override
 	public Mono<Boolean> release(String key, String owner) {
+		stopFollowing(owner);
 		return RELEASE.<Long>execute(this.redis, waitKeys(key), releaseArgs(key, owner), this.deadline)
 			.map((result) -> result >= 0);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> releaseNow(String key, String owner) {
+		stopFollowing(owner);
 		return RELEASE.<Long>call(this.redis, waitKeys(key), releaseArgs(key, owner), this.deadline)
 			.thenApply((result) -> result >= 0);
 	}
 
-	/** What release and cancel publish on: the channel, and the caller's key for the waiters to match. */
+	/** What release and cancel publish: on which channel, the caller's key for the waiters to match, and how. */
 	private List<String> releaseArgs(String key, String owner) {
-		return List.of(owner, this.channel, key);
+		return List.of(owner, releaseChannel(key), key, this.publish);
 	}
 
 	@Override
@@ -138,6 +224,7 @@ final class RedisLockStore implements LockStore {
 
 	@Override
 	public Mono<Void> cancel(String key, String owner) {
+		stopFollowing(owner);
 		return CANCEL.execute(this.redis, waitKeys(key), releaseArgs(key, owner)).then();
 	}
 

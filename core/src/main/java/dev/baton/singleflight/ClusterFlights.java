@@ -93,7 +93,12 @@ final class ClusterFlights {
 	 * caller leads without Redis ({@link Lead#degraded()}).
 	 */
 	Mono<Resolution> contend(FlightCall call) {
-		Mono<Resolution> contended = attempt(call, "", false, false);
+		AtomicBoolean followed = new AtomicBoolean();
+		Mono<Resolution> contended = attempt(call, "", false, false, followed).doFinally((signal) -> {
+			if (followed.get()) {
+				this.store.unfollow(call.storeKey());
+			}
+		});
 		if (call.onStoreFailure() != OnStoreFailure.RUN_LOCALLY) {
 			return contended;
 		}
@@ -107,7 +112,14 @@ final class ClusterFlights {
 		return error instanceof SingleFlightException flight && flight.isStoreFailure();
 	}
 
-	private Mono<Resolution> attempt(FlightCall call, String waitedFor, boolean passOver, boolean retried) {
+	/**
+	 * One claim. Where completions are heard per key, the first busy answer makes this JVM
+	 * follow the key and claim again once it hears it: a completion published before that was
+	 * not heard, and the second claim finds what it stored.
+	 * @param followed whether this call follows the key already (it stops when the call resolves)
+	 */
+	private Mono<Resolution> attempt(FlightCall call, String waitedFor, boolean passOver, boolean retried,
+			AtomicBoolean followed) {
 		return Mono.defer(() -> {
 			String owner = this.instance + ":" + this.owners.incrementAndGet();
 			// Armed before the claim: a notification sent between the claim and the wait is not lost.
@@ -124,15 +136,18 @@ final class ClusterFlights {
 					}
 					case STORED -> {
 						this.signals.remove(call.storeKey(), signal);
-						yield stored(call, claim.stored(), !waitedFor.isEmpty(), retried);
+						yield stored(call, claim.stored(), !waitedFor.isEmpty(), retried, followed);
 					}
-					case BUSY -> follow(call, signal, claim, retried);
+					case BUSY -> (this.store.followsPerKey() && followed.compareAndSet(false, true))
+							? Mono.fromFuture(this.store.follow(call.storeKey()), true)
+								.then(attempt(call, waitedFor, passOver, retried, followed))
+							: follow(call, signal, claim, retried, followed);
 				});
 		});
 	}
 
 	private Mono<Resolution> follow(FlightCall call, CompletableFuture<Optional<Stored>> signal, Claim claim,
-			boolean retried) {
+			boolean retried, AtomicBoolean followed) {
 		long left = call.remainingNanos();
 		if (left <= 0) {
 			this.signals.remove(call.storeKey(), signal);
@@ -154,17 +169,18 @@ final class ClusterFlights {
 				this.signals.remove(call.storeKey(), signal);
 				// An outcome that came with the notification saves a round trip, if it is ours to use.
 				return notified.filter((stored) -> stored.shared() || stored.owner().equals(claim.leader()))
-					.map((stored) -> stored(call, stored, true, retried))
-					.orElseGet(() -> attempt(call, claim.leader(), false, retried));
+					.map((stored) -> stored(call, stored, true, retried, followed))
+					.orElseGet(() -> attempt(call, claim.leader(), false, retried, followed));
 			});
 	}
 
-	private Mono<Resolution> stored(FlightCall call, Stored stored, boolean followed, boolean retried) {
+	private Mono<Resolution> stored(FlightCall call, Stored stored, boolean followed, boolean retried,
+			AtomicBoolean following) {
 		Duration lifetime = stored.shared() ? min(call.localTtl(), Duration.ofMillis(stored.ttlMillis())) : Duration.ZERO;
 		Outcome outcome = followed ? Outcome.FOLLOWER : Outcome.L2_HIT;
 		if (Stored.ERROR.equals(stored.status())) {
 			if (followed && this.retryOnError && !retried) {
-				return attempt(call, "", true, true);
+				return attempt(call, "", true, true, following);
 			}
 			SingleFlightException error = SingleFlightException.remote(call.name(), call.key(), call.waited(),
 					stored.errorType(), stored.errorMessage());
@@ -179,7 +195,7 @@ final class ClusterFlights {
 		}
 		catch (Exception ex) {
 			unreadable(call, ex);
-			return attempt(call, "", true, retried);
+			return attempt(call, "", true, retried, following);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.baton.singleflight;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import reactor.core.publisher.Mono;
@@ -80,8 +81,31 @@ interface FlightStore {
 	 */
 	Mono<Void> forget(String key, Duration generationLifetime);
 
-	/** Calls {@code listener} for every flight that completed, on any instance. */
+	/**
+	 * Calls {@code listener} for every flight that completed, on any instance; where
+	 * completions are published per key ({@link #followsPerKey()}), only for the keys followed.
+	 */
 	void onDone(Consumer<Done> listener);
+
+	/**
+	 * Whether a waiter must {@link #follow} a key to hear its completions (sharded pub/sub, one
+	 * channel per key), rather than hearing every flight's.
+	 */
+	default boolean followsPerKey() {
+		return false;
+	}
+
+	/**
+	 * Starts hearing the completions of {@code key}'s flights (see {@link #followsPerKey()}).
+	 * @return completes once they are heard, or when that could not be arranged; never fails
+	 */
+	default CompletableFuture<Void> follow(String key) {
+		return CompletableFuture.completedFuture(null);
+	}
+
+	/** Ends one {@link #follow} of {@code key}. */
+	default void unfollow(String key) {
+	}
 
 	/** Calls {@code listener} with the key of every flight forgotten, on any instance. */
 	void onForget(Consumer<String> listener);

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import dev.baton.json.JsonCodec;
@@ -19,6 +20,11 @@ import org.springframework.lang.Nullable;
 /**
  * One Redis (standalone, sentinel or cluster through Spring Data Redis). Each operation is one
  * Lua script run by EVALSHA; a flight's outcome and lease share the user key's hash slot.
+ * <p>
+ * Completions go to one channel for every flight with plain pub/sub; on a Redis Cluster of 7.0+
+ * (a {@link RedisPubSubHub#sharded() sharded} hub) they go with {@code SPUBLISH} to the
+ * flight's own shard channel, in its slot, which only the instances following that key hear.
+ * Forgets stay on plain pub/sub: every instance may hold the key in its local cache.
  */
 final class RedisFlightStore implements FlightStore {
 
@@ -47,6 +53,16 @@ final class RedisFlightStore implements FlightStore {
 
 	private final String forgetChannel;
 
+	/** Whether completions go through shard channels, one per key ({@link RedisPubSubHub#sharded()}). */
+	private final boolean sharded;
+
+	/** The command completions are published with: {@code SPUBLISH} when sharded, else {@code PUBLISH}. */
+	private final String publish;
+
+	/** What hears completions; written once, before any use. */
+	private volatile Consumer<String> notices = (notice) -> {
+	};
+
 	/**
 	 * @param redis the long-lived connection every script runs on
 	 * @param doneChannel where completions are published
@@ -57,6 +73,8 @@ final class RedisFlightStore implements FlightStore {
 		this.hub = hub;
 		this.doneChannel = doneChannel;
 		this.forgetChannel = forgetChannel;
+		this.sharded = hub.sharded();
+		this.publish = this.sharded ? "SPUBLISH" : "PUBLISH";
 	}
 
 	@Override
@@ -82,9 +100,9 @@ final class RedisFlightStore implements FlightStore {
 	public Mono<Boolean> complete(String key, String owner, String generation, @Nullable Stored outcome) {
 		List<String> args = (outcome != null)
 				? List.of(owner, outcome.status(), outcome.shared() ? "1" : "0", Long.toString(outcome.ttlMillis()),
-						outcome.value(), outcome.errorType(), outcome.errorMessage(), this.doneChannel, INLINE,
-						generation)
-				: List.of(owner, "", "0", "0", "", "", "", this.doneChannel, INLINE, generation);
+						outcome.value(), outcome.errorType(), outcome.errorMessage(), doneChannel(key), INLINE,
+						generation, this.publish)
+				: List.of(owner, "", "0", "0", "", "", "", doneChannel(key), INLINE, generation, this.publish);
 		return COMPLETE.<Long>execute(this.redis, List.of(key, leaseKey(key), generationKey(key)), args)
 			.map((result) -> (result & 2) == 0);
 	}
@@ -98,7 +116,32 @@ final class RedisFlightStore implements FlightStore {
 
 	@Override
 	public void onDone(Consumer<Done> listener) {
-		this.hub.subscribe(this.doneChannel, (notice) -> listener.accept(done(notice)));
+		this.notices = (notice) -> listener.accept(done(notice));
+		if (!this.sharded) {
+			this.hub.subscribe(this.doneChannel, this.notices);
+		}
+	}
+
+	@Override
+	public boolean followsPerKey() {
+		return this.sharded;
+	}
+
+	@Override
+	public CompletableFuture<Void> follow(String key) {
+		return this.sharded ? this.hub.follow(doneChannel(key), this.notices) : CompletableFuture.completedFuture(null);
+	}
+
+	@Override
+	public void unfollow(String key) {
+		if (this.sharded) {
+			this.hub.unfollow(doneChannel(key), this.notices);
+		}
+	}
+
+	/** Where a completion of {@code key} is published: its shard channel, in the key's slot, or the one channel. */
+	String doneChannel(String key) {
+		return this.sharded ? key + ":done" : this.doneChannel;
 	}
 
 	@Override

@@ -4,8 +4,10 @@
 -- KEYS[2]  the wait queue
 -- KEYS[3]  the queue's lapse times
 -- ARGV[1]  owner token
--- ARGV[2]  release channel
+-- ARGV[2]  release channel: the lock's own shard channel (in KEYS[1]'s slot) when ARGV[4] is
+--          SPUBLISH, else the one channel of every lock
 -- ARGV[3]  the caller's key, published so that waiters need not map the lock key back to it
+-- ARGV[4]  the publishing command: SPUBLISH on a Redis Cluster of 7.0+, else PUBLISH
 --
 -- Returns 1 when the owner was queued, 0 otherwise.
 
@@ -15,7 +17,7 @@ if removed == 1 then
   local holder = redis.call('GET', KEYS[1])
   if holder == false or holder == '+' then
     if redis.call('EXISTS', KEYS[2]) == 1 then
-      redis.call('PUBLISH', ARGV[2], ARGV[3])
+      redis.call(ARGV[4], ARGV[2], ARGV[3])
     elseif holder == '+' then
       -- It was kept for the queue, which is now empty.
       redis.call('DEL', KEYS[1])

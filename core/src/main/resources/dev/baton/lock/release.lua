@@ -6,8 +6,10 @@
 -- KEYS[2]  the wait queue
 -- KEYS[3]  the queue's lapse times
 -- ARGV[1]  owner token
--- ARGV[2]  release channel
+-- ARGV[2]  release channel: the lock's own shard channel (in KEYS[1]'s slot) when ARGV[4] is
+--          SPUBLISH, else the one channel of every lock
 -- ARGV[3]  the caller's key, published so that waiters need not map the lock key back to it
+-- ARGV[4]  the publishing command: SPUBLISH on a Redis Cluster of 7.0+, else PUBLISH
 --
 -- Returns  0   released: the lock is free, or kept for the head of the queue
 --         -1   the caller does not hold the lock: it expired or someone else holds it now.
@@ -30,7 +32,7 @@ if holder ~= ARGV[1] .. '+' then
   -- The late release of such a lease (a fixed lease ended by its JVM a tick after Redis let it
   -- go) tells them now.
   if holder == false and redis.call('EXISTS', KEYS[2]) == 1 then
-    redis.call('PUBLISH', ARGV[2], ARGV[3])
+    redis.call(ARGV[4], ARGV[2], ARGV[3])
   end
   return -1
 end
@@ -44,5 +46,5 @@ if head == nil then
   return 0
 end
 redis.call('SET', KEYS[1], '+', 'PX', keepUntil - now + KEEP_MARGIN)
-redis.call('PUBLISH', ARGV[2], ARGV[3])
+redis.call(ARGV[4], ARGV[2], ARGV[3])
 return 0

@@ -11,10 +11,12 @@
 -- ARGV[5]  the value as JSON ('' unless the status is 'value')
 -- ARGV[6]  the error's type ('' unless the status is 'error')
 -- ARGV[7]  the error's message
--- ARGV[8]  the channel on which the notification is published
+-- ARGV[8]  the channel on which the notification is published: the flight's own shard channel
+--          (in KEYS[1]'s slot) when ARGV[11] is SPUBLISH, else the one channel of every flight
 -- ARGV[9]  the largest value or message, in bytes, carried in the notification itself
 -- ARGV[10] the generation the leader's claim returned: when KEYS[3] holds another one, the key
 --          was forgotten since, and the outcome (older than the forget) is not stored
+-- ARGV[11] the publishing command: SPUBLISH on a Redis Cluster of 7.0+, else PUBLISH
 --
 -- The notification is a JSON array: [KEYS[1]], or, when there is an outcome whose value or
 -- message fits ARGV[9], the outcome too, so that waiters need no further read:
@@ -46,5 +48,5 @@ local rest = ARGV[5] .. ARGV[7]
 if status ~= '' and #rest <= tonumber(ARGV[9]) then
   notice = {KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6], rest}
 end
-redis.call('PUBLISH', ARGV[8], cjson.encode(notice))
+redis.call(ARGV[11], ARGV[8], cjson.encode(notice))
 return held + discarded

@@ -16,6 +16,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A master of a real three-master cluster (one replica each, a cluster of the test's own) fails
@@ -81,6 +82,57 @@ class ClusterFailoverTests {
 					next.fencingToken());
 		assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
 		next.unlock();
+	}
+
+	/**
+	 * Sharded pub/sub (Redis 7.0+): the waiter follows the lock's shard channel at the master
+	 * owning the slot. When that master hands the slot to its replica, it drops the subscription
+	 * (pushing {@code sunsubscribe}); the waiter subscribes again at the new owner, where the
+	 * release is published.
+	 */
+	@Test
+	void aWaiterFollowingItsLocksShardChannelIsWokenByAReleaseAfterTheShardFailedOver() throws Exception {
+		RedisTestCluster cluster = closeLater(RedisTestCluster.startWithReplicas(3));
+		RedisKeyspace keyspace = new RedisKeyspace("moved");
+		String key = keyOn(cluster, keyspace, 0);
+		RedisLockRegistry holder = registry(cluster, keyspace);
+		RedisLockRegistry waiter = registry(cluster, keyspace);
+		RedisLockStore store = (RedisLockStore) waiter.store();
+		assumeTrue(store.sharded(), "the cluster's masters run Redis 6: no sharded pub/sub");
+		String channel = store.releaseChannel(key);
+		// A fixed lease far beyond the test: only the release notice can wake the waiter in time.
+		LockHold held = holder.acquire(key, Duration.ofSeconds(5), Duration.ofSeconds(90)).block(Duration.ofSeconds(10));
+		CompletableFuture<Long> wokenAt = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
+			try {
+				wokenAt.complete(waiter.withLock(key, Duration.ofSeconds(60), System::nanoTime));
+			}
+			catch (Throwable ex) {
+				wokenAt.completeExceptionally(ex);
+			}
+		});
+		thread.setDaemon(true);
+		thread.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> store.following() == 1);
+		int oldOwner = cluster.ports().get(0);
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(cluster.shardSubscribers(channel)).as("subscribers before")
+				.containsEntry(oldOwner, 1L));
+
+		cluster.failover(0);
+		int newOwner = cluster.ports().get(0);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(cluster.shardSubscribers(channel)).as("subscribers after the failover")
+				.containsEntry(newOwner, 1L));
+
+		long releasedAt = System.nanoTime();
+		held.release().block(Duration.ofSeconds(10));
+		long wakeUp = TimeUnit.NANOSECONDS.toMillis(wokenAt.get(30, TimeUnit.SECONDS) - releasedAt);
+		LoggerFactory.getLogger(getClass())
+			.info("Shard channel moved from port {} to {} with the failover; wake-up after the release: {} ms",
+					oldOwner, newOwner, wakeUp);
+		assertThat(wakeUp).as("wake-up after the release, ms (the lease had 90 s to run)").isLessThan(2000L);
+		await().atMost(Duration.ofSeconds(5)).until(() -> store.following() == 0);
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package dev.baton.singleflight;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import dev.baton.redis.RedisKeyspace;
@@ -55,8 +56,25 @@ final class FlightInstances implements AutoCloseable {
 		SingleFlight flight = customizer.apply(SingleFlight.builder().redis(factory()).keyspace(this.keyspace)).build();
 		this.closeables.add(flight);
 		this.subscribers++;
-		awaitSubscribers(this.doneChannel(), this.subscribers);
+		// Forgets stay on plain pub/sub (completions go to shard channels on a 7.0+ cluster), and the
+		// hub subscribes completions first.
+		awaitSubscribers(this.forgetChannel(), this.subscribers);
 		return flight;
+	}
+
+	/**
+	 * Calls {@code listener} with every completion of {@code key}'s flights, through a hub of the
+	 * test's own, once it hears them: on the one channel of every flight, or, on a sharded hub,
+	 * on the key's shard channel.
+	 */
+	void hearCompletions(String key, Consumer<String> listener) {
+		RedisPubSubHub probe = probe();
+		if (probe.sharded()) {
+			probe.follow(storeKey(key) + ":done", listener).join();
+			return;
+		}
+		probe.subscribe(doneChannel(), listener);
+		awaitSubscribers(doneChannel(), this.subscribers + 1);
 	}
 
 	/** A hub of the test's own, e.g. to timestamp notifications. */
@@ -68,6 +86,10 @@ final class FlightInstances implements AutoCloseable {
 
 	String doneChannel() {
 		return this.keyspace.channel(SingleFlight.FEATURE, "done");
+	}
+
+	String forgetChannel() {
+		return this.keyspace.channel(SingleFlight.FEATURE, "forget");
 	}
 
 	/** Where a flight named {@link FlightOptions#DEFAULT_NAME} keeps the key's result. */

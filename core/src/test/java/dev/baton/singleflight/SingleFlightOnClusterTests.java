@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Single-flight on a real three-master Redis Cluster: every test of the one-server suite, and
@@ -99,6 +100,50 @@ class SingleFlightOnClusterTests extends SingleFlightClusterTests {
 			assertThat(followed.get(10, TimeUnit.SECONDS)).isEqualTo("led:" + key);
 		}
 		assertThat(observer.executions()).isZero();
+	}
+
+	/**
+	 * Issue 17: on a Redis Cluster of 7.0+, a completion with a follower elsewhere is one
+	 * {@code SPUBLISH} on the flight's shard channel, by the master that owns the flight, and
+	 * nothing crosses the cluster bus.
+	 */
+	@Test
+	void aCompletionIsPublishedOnlyByTheMasterOwningTheFlightAndStillWakesTheFollowerElsewhere() throws Exception {
+		SingleFlight leader = this.instances.start((b) -> b);
+		SingleFlight follower = this.instances.start((b) -> b);
+		assumeTrue(this.instances.probe().sharded(), "the cluster's masters run Redis 6: no sharded pub/sub");
+		List<String> keys = keysOnEveryMaster();
+		long forwardedBefore = this.cluster.clusterStat("cluster_stats_messages_publish_received")
+				+ this.cluster.clusterStat("cluster_stats_messages_publishshard_received");
+		Map<Integer, Long> spublishBefore = this.cluster.commandCalls("spublish");
+		Map<Integer, Long> publishBefore = this.cluster.commandCalls("publish");
+		for (String key : keys) {
+			CountDownLatch release = new CountDownLatch(1);
+			CountDownLatch leading = new CountDownLatch(1);
+			Future<String> led = this.pool.submit(() -> leader.execute(key, TEXT, () -> {
+				leading.countDown();
+				release.await();
+				return "led:" + key;
+			}));
+			assertThat(leading.await(10, TimeUnit.SECONDS)).isTrue();
+			Future<String> followed = this.pool.submit(() -> follower.execute(key, TEXT, () -> "followed:" + key));
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> follower.isFollowing(key));
+			release.countDown();
+			assertThat(followed.get(10, TimeUnit.SECONDS)).isEqualTo("led:" + key);
+			assertThat(led.get(10, TimeUnit.SECONDS)).isEqualTo("led:" + key);
+		}
+		long forwarded = this.cluster.clusterStat("cluster_stats_messages_publish_received")
+				+ this.cluster.clusterStat("cluster_stats_messages_publishshard_received") - forwardedBefore;
+		Map<Integer, Long> spublished = this.cluster.commandCallsSince("spublish", spublishBefore);
+		Map<Integer, Long> published = this.cluster.commandCallsSince("publish", publishBefore);
+		org.slf4j.LoggerFactory.getLogger(getClass())
+			.info("Sharded flight completions on a 3-master cluster: {} flights with a follower elsewhere, SPUBLISH "
+					+ "per master {}, PUBLISH per master {}, {} bus forwards", keys.size(), spublished, published,
+					forwarded);
+		assertThat(spublished.values()).as("SPUBLISH per master: the completion of the flight each owns")
+			.containsOnly(1L);
+		assertThat(published.values()).as("plain PUBLISH per master").containsOnly(0L);
+		assertThat(forwarded).as("pub/sub messages over the cluster bus").isZero();
 	}
 
 	@Test

@@ -89,6 +89,17 @@ public final class RedisTestCluster implements AutoCloseable {
 		return start(masters, true, binary());
 	}
 
+	/**
+	 * A new cluster of {@code masters} masters run by the {@code embedded-redis} jar's binary
+	 * (Redis 6.2), for what depends on the servers' version; the caller closes it.
+	 * @throws TestAbortedException if that binary cannot start here
+	 */
+	public static RedisTestCluster startEmbedded(int masters) {
+		File binary = RedisTestServers.embeddedBinary()
+			.orElseThrow(() -> new TestAbortedException("The embedded-redis jar has no binary for this platform"));
+		return start(masters, false, binary);
+	}
+
 	/** A cluster of {@code masters} masters run by {@code binary}: to test each binary the suite may use. */
 	static RedisTestCluster start(int masters, File binary) {
 		return start(masters, false, binary);
@@ -299,11 +310,59 @@ public final class RedisTestCluster implements AutoCloseable {
 		return sum;
 	}
 
-	/** How many connections listen on {@code channel} (plain pub/sub), over all masters. */
+	/**
+	 * How many connections listen on {@code channel} (plain pub/sub), over all live nodes:
+	 * replicas too, since a plain publish reaches every node.
+	 */
 	public long subscribers(String channel) {
-		return this.masters.stream()
+		return live().stream()
 			.mapToLong((node) -> node.run((redis) -> redis.pubsubNumsub(channel)).getOrDefault(channel, 0L))
 			.sum();
+	}
+
+	/**
+	 * Per master port, how many times {@code command} (e.g. {@code spublish}) has run there,
+	 * calls from scripts included, from {@code INFO commandstats}.
+	 */
+	public Map<Integer, Long> commandCalls(String command) {
+		Map<Integer, Long> calls = new LinkedHashMap<>();
+		info("commandstats").forEach((port, info) -> calls.put(port, info.lines()
+			.filter((line) -> line.startsWith("cmdstat_" + command + ":calls="))
+			.mapToLong((line) -> Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(','))))
+			.sum()));
+		return calls;
+	}
+
+	/** {@link #commandCalls(String)} since {@code before}, per master port. */
+	public Map<Integer, Long> commandCallsSince(String command, Map<Integer, Long> before) {
+		Map<Integer, Long> delta = new LinkedHashMap<>();
+		commandCalls(command).forEach((port, count) -> delta.put(port, count - before.getOrDefault(port, 0L)));
+		return delta;
+	}
+
+	/**
+	 * How many connections listen on the shard channel {@code channel} ({@code SSUBSCRIBE}), per
+	 * master port: only the master owning the channel's slot should have any.
+	 */
+	public Map<Integer, Long> shardSubscribers(String channel) {
+		Map<Integer, Long> subscribers = new LinkedHashMap<>();
+		for (RedisProcess node : this.masters) {
+			subscribers.put(node.port(),
+					node.run((redis) -> redis.pubsubShardNumsub(channel)).getOrDefault(channel, 0L));
+		}
+		return subscribers;
+	}
+
+	/**
+	 * Closes every pub/sub connection to the master on {@code port} ({@code CLIENT KILL TYPE
+	 * pubsub}), as a network blip would: their clients reconnect and subscribe again.
+	 */
+	public void killPubSubConnections(int port) {
+		RedisProcess master = this.masters.stream()
+			.filter((node) -> node.port() == port)
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No master on port " + port));
+		master.run((redis) -> redis.clientKill(io.lettuce.core.KillArgs.Builder.typePubsub()));
 	}
 
 	/** Runs {@code CONFIG RESETSTAT} on every master, so {@link #info(String)} counts from now. */
