@@ -247,9 +247,11 @@ abstract class LockRegistryContractTests {
 	void interruptionStopsTheWaitAndLeavesNothingHeld() throws Exception {
 		HeldElsewhere held = holdElsewhere(otherInstance().obtain("interrupt"), null);
 		AtomicReference<Throwable> outcome = new AtomicReference<>();
+		// Made here: a registry made on the waiter's thread may be parked connecting when it is interrupted.
+		DistributedLock waiting = instance().obtain("interrupt");
 		Thread waiter = start(() -> {
 			try {
-				instance().obtain("interrupt").lockInterruptibly();
+				waiting.lockInterruptibly();
 				outcome.set(new AssertionError("acquired"));
 			}
 			catch (Throwable ex) {
