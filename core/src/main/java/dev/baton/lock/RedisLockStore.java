@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 import dev.baton.redis.LuaScript;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 import dev.baton.redis.ScriptConnection;
+import dev.baton.redis.StoredFormat;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.connection.ReturnType;
@@ -27,10 +29,10 @@ final class RedisLockStore implements LockStore {
 	private static final String QUEUE = "dev/baton/lock/queue.lua";
 
 	private static final LuaScript ACQUIRE = LuaScript.fromClasspath("dev/baton/lock/acquire.lua", ReturnType.INTEGER,
-			QUEUE);
+			StoredFormat.LIBRARY, QUEUE);
 
 	private static final LuaScript RELEASE = LuaScript.fromClasspath("dev/baton/lock/release.lua", ReturnType.INTEGER,
-			QUEUE);
+			StoredFormat.LIBRARY, QUEUE);
 
 	private static final LuaScript RENEW = LuaScript.fromClasspath("dev/baton/lock/renew.lua", ReturnType.INTEGER);
 
@@ -83,7 +85,8 @@ final class RedisLockStore implements LockStore {
 		return ACQUIRE
 			.<Long>execute(this.redis, acquireKeys(key), acquireArgs(owner, lease, willWait, handoffs, retry, floor),
 					this.deadline)
-			.map(RedisLockStore::attempt);
+			.map(RedisLockStore::attempt)
+			.onErrorMap((ex) -> formatError(key, ex));
 	}
 
 	@Override
@@ -92,7 +95,24 @@ final class RedisLockStore implements LockStore {
 		return ACQUIRE
 			.<Long>call(this.redis, acquireKeys(key),
 					acquireArgs(owner, lease, willWait, handoffs, retry, clockMicros()), this.deadline)
-			.thenApply(RedisLockStore::attempt);
+			// One stage, as thenApply would be: the failure is read only when there is one.
+			.handle((reply, ex) -> {
+				if (ex != null) {
+					Throwable failure = formatError(key, ex);
+					throw (failure instanceof CompletionException completion) ? completion
+							: new CompletionException(failure);
+				}
+				return attempt(reply);
+			});
+	}
+
+	/**
+	 * A lock (or its first waiter) of a later format, which the script reported and left alone,
+	 * as a {@link LockFormatException}; any other failure as it is.
+	 */
+	private static Throwable formatError(String key, Throwable ex) {
+		String found = StoredFormat.reportedBy(ex);
+		return (found != null) ? new LockFormatException(key, found) : ex;
 	}
 
 	/** The lock, its fence, its wait queue and the queue's lapse times: what acquire works on. */
