@@ -35,7 +35,7 @@ final class ClusterQuota implements Quota {
 	static final RedisScript<Long> SCRIPT = RedisScript
 		.of(LuaScript.read(StoredFormat.LIBRARY) + "\n" + LuaScript.read("dev/baton/ai/ai-quota.lua"), Long.class);
 
-	private static final String BUDGETS = "The cluster-wide AI budgets";
+	private static final String BUDGETS = "The cluster-wide AI budget";
 
 	private final ReactiveStringRedisTemplate redis;
 

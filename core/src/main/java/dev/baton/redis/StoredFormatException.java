@@ -12,7 +12,7 @@ public class StoredFormatException extends BatonException {
 	private final String foundFormat;
 
 	/**
-	 * @param subject what is kept, e.g. {@code "The cluster-wide AI budgets"}
+	 * @param subject what is kept, e.g. {@code "The cluster-wide AI budget"}
 	 * @param foundFormat the format found: its number, or {@code "?"} when it could not be read
 	 */
 	public StoredFormatException(String subject, String foundFormat) {
