@@ -1,7 +1,7 @@
 -- Cluster-wide request and token budgets of the AI gateway client, as a generic cell rate
 -- algorithm (GCRA) over Redis's own clock, so that instances with skewed clocks agree.
 -- Each key holds a "theoretical arrival time" (TAT, milliseconds since the epoch).
--- (laterFormat and unknownFormat come from format.lua, put in front of this script.)
+-- (MARKED, LATER, REFUSED and FORMAT come from format.lua, put in front of this script.)
 --
 -- Format 1 (see format.lua): each key holds the TAT as a plain number. A value that is not one
 -- (a later format's, '@' n ':...') is neither spent from nor overwritten: every mode answers an
@@ -31,7 +31,7 @@ local function tat(key)
   local value = tonumber(stored)
   if value == nil then
     if stored then
-      return nil, laterFormat(stored) or '?'
+      return nil, (string.byte(stored, 1) == MARKED and string.match(stored, LATER)) or '?'
     end
     return now
   end
@@ -61,7 +61,7 @@ if mode == 'admit' then
   local requestTat, requestFormat = tat(KEYS[1])
   local tokenTat, tokenFormat = tat(KEYS[2])
   if requestTat == nil or tokenTat == nil then
-    return unknownFormat(requestFormat or tokenFormat)
+    return redis.error_reply(REFUSED .. (requestFormat or tokenFormat) .. ' ' .. FORMAT)
   end
   local wait = requestTat - now
   local nextTokenTat = tokenTat
@@ -87,7 +87,7 @@ if mode == 'admit' then
 elseif mode == 'settle' then
   local tokenTat, found = tat(KEYS[2])
   if tokenTat == nil then
-    return unknownFormat(found)
+    return redis.error_reply(REFUSED .. found .. ' ' .. FORMAT)
   end
   local corrected = tokenTat + tonumber(ARGV[3]) * tonumber(ARGV[2])
   if corrected > now then
@@ -100,7 +100,7 @@ elseif mode == 'pause' then
   local resume = now + tonumber(ARGV[2])
   local requestTat, found = tat(KEYS[1])
   if requestTat == nil then
-    return unknownFormat(found)
+    return redis.error_reply(REFUSED .. found .. ' ' .. FORMAT)
   end
   if resume > requestTat then
     store(KEYS[1], resume)

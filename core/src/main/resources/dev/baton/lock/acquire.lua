@@ -1,5 +1,5 @@
 -- Acquires a lock or queues the caller as a waiter.
--- (laterFormat and unknownFormat come from format.lua, epochMillis and firstLiveWaiter from
+-- (MARKED, LATER, REFUSED and FORMAT come from format.lua, epochMillis and firstLiveWaiter from
 -- queue.lua, both put in front of this script.)
 --
 -- Format 1 (see format.lua): the values below, unmarked. A lock value or a first waiter of a later
@@ -76,9 +76,8 @@ if holder == owner or holder == owner .. '+' then
 end
 -- Someone else's value, read only here, off the fast path: one of a later format may mean held
 -- (or kept) in a way this version cannot see, so it is left as it is and reported.
-local found = holder and laterFormat(holder)
-if found then
-  return unknownFormat(found)
+if holder and string.byte(holder, 1) == MARKED then
+  return redis.error_reply(REFUSED .. (string.match(holder, LATER) or '?') .. ' ' .. FORMAT)
 end
 local time = redis.call('TIME')
 local now = epochMillis(time)
@@ -86,7 +85,7 @@ local now = epochMillis(time)
 local free = holder == false or holder == '+'
 local head, headLapse, headFormat = firstLiveWaiter(KEYS[3], KEYS[4], now)
 if headFormat then
-  return unknownFormat(headFormat)
+  return redis.error_reply(REFUSED .. headFormat .. ' ' .. FORMAT)
 end
 
 if free and (head == nil or head == owner) then

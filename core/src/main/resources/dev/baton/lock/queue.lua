@@ -15,9 +15,8 @@ local function firstLiveWaiter(queue, lapses, now)
     if first == nil then
       return nil, 0
     end
-    local found = laterFormat(first)
-    if found then
-      return first, 0, found
+    if string.byte(first, 1) == MARKED then
+      return first, 0, string.match(first, LATER) or '?'
     end
     local lapse = tonumber(redis.call('HGET', lapses, first) or '0')
     if lapse > now then

@@ -1,6 +1,6 @@
 -- Releases a lock by its owner, and wakes the waiters.
--- (laterFormat comes from format.lua, epochMillis and firstLiveWaiter from queue.lua, both put
--- in front of this script.)
+-- (format.lua's constants, epochMillis and firstLiveWaiter from queue.lua, all put in front of
+-- this script.)
 --
 -- Format 1 (see format.lua). Only the caller's own value is deleted: a value of a later format
 -- never equals it. A first waiter of a later format is woken but the lock is not kept for it

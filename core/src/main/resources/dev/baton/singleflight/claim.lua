@@ -1,6 +1,6 @@
 -- Reads a flight's stored outcome or, when there is none the caller may use, tries to become
 -- the flight's leader.
--- (laterFormat and unknownFormat come from format.lua, put in front of this script.)
+-- (MARKED, LATER, REFUSED and FORMAT come from format.lua, put in front of this script.)
 --
 -- Format 1 (see format.lua): the values below, unmarked. A stored outcome whose status, or a
 -- leader lease whose owner token, is of a later format is neither used, nor waited for, nor
@@ -23,9 +23,8 @@
 
 if ARGV[4] ~= '1' then
   local stored = redis.call('HMGET', KEYS[1], 'owner', 'status', 'shared', 'value', 'type', 'message')
-  local found = stored[2] and laterFormat(stored[2])
-  if found then
-    return unknownFormat(found)
+  if stored[2] and string.byte(stored[2], 1) == MARKED then
+    return redis.error_reply(REFUSED .. (string.match(stored[2], LATER) or '?') .. ' ' .. FORMAT)
   end
   if stored[2] and (stored[3] == '1' or (ARGV[3] ~= '' and stored[1] == ARGV[3])) then
     return {1, redis.call('PTTL', KEYS[1]), stored[1], stored[2], stored[3], stored[4] or '', stored[5] or '',
@@ -33,17 +32,16 @@ if ARGV[4] ~= '1' then
   end
 else
   -- Passed over because it could not be read, as format 1: it may have been replaced since.
-  local found = laterFormat(redis.call('HGET', KEYS[1], 'status') or '')
-  if found then
-    return unknownFormat(found)
+  local status = redis.call('HGET', KEYS[1], 'status')
+  if status and string.byte(status, 1) == MARKED then
+    return redis.error_reply(REFUSED .. (string.match(status, LATER) or '?') .. ' ' .. FORMAT)
   end
 end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return {2, redis.call('GET', KEYS[3]) or ''}
 end
 local leader = redis.call('GET', KEYS[2]) or ''
-local found = laterFormat(leader)
-if found then
-  return unknownFormat(found)
+if string.byte(leader, 1) == MARKED then
+  return redis.error_reply(REFUSED .. (string.match(leader, LATER) or '?') .. ' ' .. FORMAT)
 end
 return {0, redis.call('PTTL', KEYS[2]), leader}

@@ -1,6 +1,6 @@
 -- Ends a flight: stores its outcome (when there is one), gives up the lease and wakes every
 -- waiting instance, all at once so that no waiter can miss the outcome.
--- (laterFormat comes from format.lua, put in front of this script.)
+-- (MARKED comes from format.lua, put in front of this script.)
 --
 -- Format 1 (see format.lua). A leader whose lease lapsed may find an outcome that another
 -- instance stored meanwhile: one of a later format is kept, not replaced (while the lease is
@@ -41,7 +41,7 @@ if status ~= '' and (redis.call('GET', KEYS[3]) or '') ~= ARGV[10] then
   status = ''
   discarded = 2
 end
-if status ~= '' and held == 0 and laterFormat(redis.call('HGET', KEYS[1], 'status') or '') then
+if status ~= '' and held == 0 and string.byte(redis.call('HGET', KEYS[1], 'status') or '', 1) == MARKED then
   status = ''
   discarded = 4
 end
