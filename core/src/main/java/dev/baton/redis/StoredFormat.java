@@ -15,7 +15,7 @@ public final class StoredFormat {
 	/** The format this version reads and writes. */
 	public static final int CURRENT = 1;
 
-	/** The scripts' shared functions, to put in front of every script that reads others' values. */
+	/** The scripts' shared constants, to put in front of every script that reads others' values. */
 	public static final String LIBRARY = "dev/baton/redis/format.lua";
 
 	private static final String ERROR = "BATON_FORMAT ";

@@ -24,9 +24,9 @@
 --                      asks again)
 --          -(ms + 1)   not acquired; ms is how long until it is worth trying again at the
 --                      latest (the lease left, or until the waiter ahead lapses)
--- One integer rather than a pair: the cheapest reply to read on the hot path.
 --          error "BATON_FORMAT <found> 1"  the lock or its first waiter is of a later format
 --                      (found: its number, or '?'); both are left as they are
+-- One integer rather than a pair: the cheapest reply to read on the hot path.
 --
 -- Every redis.call costs the script about as much as a whole PING costs the server, so the
 -- common case, a free lock with nobody queued, is kept to two of them. The queue is not looked
