@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.baton.redis.RedisKeyspace;
+import dev.baton.redis.StoredFormat;
 
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -17,7 +18,9 @@ import org.springframework.lang.Nullable;
  * Who holds a lock, cluster-wide, read from one Redis as every instance sees it: the lock's owner
  * token ({@code <instance id>:<hold id>}, {@code +} appended once someone queued behind it, or
  * {@code +} alone while it is kept for the head of the queue), its lease left, the last fencing
- * token reserved and the wait queue (owners by arrival). Read-only: four reads, no script.
+ * token reserved and the wait queue (owners by arrival). Read-only: four reads, no script. The
+ * format of the lock's value is shown too; one of a later format ({@code @<n>:...}, see
+ * {@link StoredFormat}) is shown held, as this version's scripts treat it, but not parsed.
  */
 final class RedisLocks implements ClusterLocks {
 
@@ -42,7 +45,12 @@ final class RedisLocks implements ClusterLocks {
 			lock.put("key", key);
 			boolean held = value != null && !value.equals("+");
 			lock.put("held", held);
-			if (held) {
+			Object format = (value != null) ? format(value) : StoredFormat.CURRENT;
+			lock.put("format", format);
+			if (!format.equals(StoredFormat.CURRENT)) {
+				lock.put("leaseLeft", leaseLeft + "ms");
+			}
+			else if (held) {
 				lock.put("holder", owner(value));
 				lock.put("leaseLeft", leaseLeft + "ms");
 			}
@@ -59,6 +67,20 @@ final class RedisLocks implements ClusterLocks {
 				lock.put("lastFencingToken", Long.parseLong(fence));
 			}
 			return lock;
+		}
+	}
+
+	/** A lock value's format: a number, or {@code "?"} for a marker that cannot be read. */
+	private static Object format(String value) {
+		if (!value.startsWith("@")) {
+			return StoredFormat.CURRENT;
+		}
+		int colon = value.indexOf(':');
+		try {
+			return Integer.parseInt(value.substring(1, Math.max(colon, 1)));
+		}
+		catch (NumberFormatException ex) {
+			return "?";
 		}
 	}
 

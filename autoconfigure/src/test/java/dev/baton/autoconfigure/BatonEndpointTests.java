@@ -15,6 +15,7 @@ import dev.baton.ai.ChatCompletion;
 import dev.baton.ai.ChatRequest;
 import dev.baton.ai.FakeOpenAiServer;
 import dev.baton.lock.LockContext;
+import dev.baton.redis.RedisKeyspace;
 import dev.baton.test.RedisTestServer;
 import dev.baton.test.RedisTestServers;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -103,7 +106,8 @@ class BatonEndpointTests {
 					assertThat(locks(two, "waiting")).singleElement()
 						.satisfies((waiting) -> assertThat(waiting).containsEntry("name", "stock").containsEntry("keys", "sku-1"));
 					Map<String, Object> seenByOne = one.lock("locks", "sku-1");
-					assertThat(seenByOne).containsEntry("held", true).containsEntry("queueLength", 1)
+					assertThat(seenByOne).containsEntry("held", true).containsEntry("format", 1)
+						.containsEntry("queueLength", 1)
 						.containsKeys("leaseLeft", "lastFencingToken");
 					String holderInstance = instance(seenByOne.get("holder"));
 					List<?> waiters = (List<?>) seenByOne.get("waiters");
@@ -119,6 +123,19 @@ class BatonEndpointTests {
 				assertThat(locks(one, "held")).isEmpty();
 				assertThat(locks(two, "waiting")).isEmpty();
 			});
+		});
+	}
+
+	@Test
+	void showsALockKeptInALaterFormatAsHeldWithItsFormatWithoutReadingItsHolder() {
+		this.exposed.run((context) -> {
+			String lockKey = context.getBean(RedisKeyspace.class).key("lock", "sku-2");
+			new StringRedisTemplate(context.getBean(RedisConnectionFactory.class)).opsForValue()
+				.set(lockKey, "@2:0d5c1ab4-7d16-4b8e-9d0e-2f6a1f0e9c31:7", Duration.ofSeconds(30));
+			assertThat(context.getBean(BatonEndpoint.class).lock("locks", "sku-2")).containsEntry("held", true)
+				.containsEntry("format", 2)
+				.containsKey("leaseLeft")
+				.doesNotContainKey("holder");
 		});
 	}
 

@@ -100,7 +100,9 @@ public final class AiGatewayClient {
 	 * One completion. Identical requests in flight share one upstream call when they carry
 	 * the same {@link ChatRequest#idempotencyKey()}, or always with {@code dedupe} on.
 	 * @return the completion; fails with {@link AiGatewayException} when the upstream fails
-	 * for good, or a {@link TimeoutException} when no slot or budget frees up in time
+	 * for good, a {@link TimeoutException} when no slot or budget frees up in time, or a
+	 * {@link dev.baton.redis.StoredFormatException} when the cluster-wide budgets are kept in
+	 * a later format than this instance reads
 	 * @throws IllegalArgumentException if the request is invalid (see {@link ChatRequest#validate()})
 	 */
 	public Mono<ChatCompletion> chat(ChatRequest request) {

@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.baton.redis.LuaScript;
 import dev.baton.redis.RedisKeyspace;
+import dev.baton.redis.StoredFormat;
+import dev.baton.redis.StoredFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -19,7 +21,10 @@ import org.springframework.lang.Nullable;
  * Request and token budgets shared by every instance through one atomic Redis script
  * ({@code ai-quota.lua}). When Redis does not answer, the call falls back to this JVM's
  * {@link LocalQuota} rather than stop: a warning is logged once per outage and
- * {@link AiGatewayMetrics#clusterFallback()} counts every fallback.
+ * {@link AiGatewayMetrics#clusterFallback()} counts every fallback. Budgets kept in a later
+ * format than this instance reads are not a Redis failure and not an empty budget: admitting
+ * fails with a {@link StoredFormatException} (no local fallback, which would spend past the
+ * cluster's budget), and settling or pausing leaves them as they are (a warning once).
  */
 final class ClusterQuota implements Quota {
 
@@ -29,7 +34,10 @@ final class ClusterQuota implements Quota {
 	 * Read once, at class load (never file I/O on an event loop); Spring Data Redis runs it by
 	 * EVALSHA and falls back to EVAL when Redis lacks it.
 	 */
-	static final RedisScript<Long> SCRIPT = RedisScript.of(LuaScript.read("dev/baton/ai/ai-quota.lua"), Long.class);
+	static final RedisScript<Long> SCRIPT = RedisScript
+		.of(LuaScript.read(StoredFormat.LIBRARY) + "\n" + LuaScript.read("dev/baton/ai/ai-quota.lua"), Long.class);
+
+	private static final String BUDGETS = "The cluster-wide AI budget";
 
 	/** Reads what {@link #SCRIPT} keeps, changing nothing. */
 	@SuppressWarnings("rawtypes")
@@ -57,6 +65,8 @@ final class ClusterQuota implements Quota {
 	private final AiGatewayMetrics metrics;
 
 	private final AtomicBoolean degraded = new AtomicBoolean();
+
+	private final AtomicBoolean laterFormatReported = new AtomicBoolean();
 
 	ClusterQuota(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace, QuotaSettings settings,
 			LocalQuota fallback, AiGatewayMetrics metrics) {
@@ -92,6 +102,7 @@ final class ClusterQuota implements Quota {
 			return Mono.empty();
 		}
 		return run("settle", this.tokenIntervalMs, Long.toString(tokenDelta)).then()
+			.onErrorResume(StoredFormatException.class, this::leftAlone)
 			.onErrorResume(this::isRedisFailure, (ex) -> fallBack(ex).then(this.fallback.settle(tokenDelta)));
 	}
 
@@ -100,6 +111,7 @@ final class ClusterQuota implements Quota {
 		// The local pause always applies: it also covers the calls that fall back while Redis is away.
 		return this.fallback.pause(delay)
 			.then(run("pause", Long.toString(delay.toMillis())).then())
+			.onErrorResume(StoredFormatException.class, this::leftAlone)
 			.onErrorResume(this::isRedisFailure, this::fallBack);
 	}
 
@@ -134,6 +146,8 @@ final class ClusterQuota implements Quota {
 		return this.redis.execute(SCRIPT, this.keys, List.of(argv))
 			.next()
 			.timeout(this.redisTimeout)
+			.onErrorMap((ex) -> StoredFormat.reportedBy(ex) != null,
+					(ex) -> new StoredFormatException(BUDGETS, StoredFormat.reportedBy(ex)))
 			.doOnNext((ignored) -> restored());
 	}
 
@@ -167,7 +181,15 @@ final class ClusterQuota implements Quota {
 	}
 
 	private boolean isRedisFailure(Throwable ex) {
-		return !(ex instanceof QuotaTimeoutException);
+		return !(ex instanceof QuotaTimeoutException) && !(ex instanceof StoredFormatException);
+	}
+
+	/** A correction the budgets of a later format did not take: they were not touched. */
+	private Mono<Void> leftAlone(StoredFormatException ex) {
+		if (this.laterFormatReported.compareAndSet(false, true)) {
+			logger.warn("{}; corrections to them are dropped", ex.getMessage());
+		}
+		return Mono.empty();
 	}
 
 	private Mono<Void> fallBack(Throwable ex) {

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 import dev.baton.redis.LuaScript;
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.redis.RedisPubSubHub;
 import dev.baton.redis.ScriptConnection;
+import dev.baton.redis.StoredFormat;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.connection.ReturnType;
@@ -39,10 +41,10 @@ final class RedisLockStore implements LockStore {
 	private static final String QUEUE = "dev/baton/lock/queue.lua";
 
 	private static final LuaScript ACQUIRE = LuaScript.fromClasspath("dev/baton/lock/acquire.lua", ReturnType.INTEGER,
-			QUEUE);
+			StoredFormat.LIBRARY, QUEUE);
 
 	private static final LuaScript RELEASE = LuaScript.fromClasspath("dev/baton/lock/release.lua", ReturnType.INTEGER,
-			QUEUE);
+			StoredFormat.LIBRARY, QUEUE);
 
 	private static final LuaScript RENEW = LuaScript.fromClasspath("dev/baton/lock/renew.lua", ReturnType.INTEGER);
 
@@ -128,6 +130,7 @@ final class RedisLockStore implements LockStore {
 			.<Long>execute(this.redis, acquireKeys(key), acquireArgs(owner, lease, willWait, handoffs, retry, floor),
 					this.deadline)
 			.map(RedisLockStore::attempt)
+			.onErrorMap((ex) -> formatError(key, ex))
 			.flatMap((attempt) -> this.sharded ? Mono.fromFuture(followed(key, owner, willWait, attempt), true)
 					: Mono.just(attempt));
 	}
@@ -138,7 +141,15 @@ final class RedisLockStore implements LockStore {
 		CompletableFuture<Attempt> reply = ACQUIRE
 			.<Long>call(this.redis, acquireKeys(key),
 					acquireArgs(owner, lease, willWait, handoffs, retry, clockMicros()), this.deadline)
-			.thenApply(RedisLockStore::attempt);
+			// One stage, as thenApply would be: the failure is read only when there is one.
+			.handle((answer, ex) -> {
+				if (ex != null) {
+					Throwable failure = formatError(key, ex);
+					throw (failure instanceof CompletionException completion) ? completion
+							: new CompletionException(failure);
+				}
+				return attempt(answer);
+			});
 		return this.sharded ? reply.thenCompose((attempt) -> followed(key, owner, willWait, attempt)) : reply;
 	}
 
@@ -177,6 +188,15 @@ final class RedisLockStore implements LockStore {
 	/** How many owners of this JVM follow their lock's shard channel now (for tests and diagnostics). */
 	int following() {
 		return this.following.size();
+	}
+
+	/**
+	 * A lock (or its first waiter) of a later format, which the script reported and left alone,
+	 * as a {@link LockFormatException}; any other failure as it is.
+	 */
+	private static Throwable formatError(String key, Throwable ex) {
+		String found = StoredFormat.reportedBy(ex);
+		return (found != null) ? new LockFormatException(key, found) : ex;
 	}
 
 	/** The lock, its fence, its wait queue and the queue's lapse times: what acquire works on. */

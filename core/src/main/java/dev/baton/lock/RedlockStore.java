@@ -2,6 +2,7 @@ package dev.baton.lock;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -122,17 +123,29 @@ final class RedlockStore implements LockStore {
 
 	/**
 	 * Asks every master in parallel and collects the answers of those that gave one in time.
-	 * Fewer answers than a quorum is an error: no decision can be made.
+	 * Fewer answers than a quorum is an error: no decision can be made. A master that keeps the
+	 * lock in a later format fails the whole operation, once every master has answered (what
+	 * the others granted is then given back by the registry, as after any failed acquisition):
+	 * this version cannot tell how a later one counts its quorum.
 	 */
 	private <T> Mono<List<T>> ask(String key, Function<RedisLockStore, Mono<T>> operation) {
-		return Flux.fromIterable(this.masters)
-			.flatMap((master) -> DeadlineTimer.within(operation.apply(master), this.masterTimeout)
-				.onErrorResume((ex) -> Mono.empty()))
-			.collectList()
-			.flatMap((answers) -> (answers.size() >= this.quorum) ? Mono.just(answers)
-					: Mono.error(new LockUnavailableException("Lock '" + key + "' unavailable: only " + answers.size()
-							+ " of " + this.masters.size() + " Redlock masters answered, a quorum of " + this.quorum
-							+ " is needed", key, Duration.ZERO)));
+		return Mono.defer(() -> {
+			AtomicReference<LockFormatException> laterFormat = new AtomicReference<>();
+			return Flux.fromIterable(this.masters)
+				.flatMap((master) -> DeadlineTimer.within(operation.apply(master), this.masterTimeout)
+					.onErrorResume((ex) -> {
+						if (ex instanceof LockFormatException format) {
+							laterFormat.set(format);
+						}
+						return Mono.empty();
+					}))
+				.collectList()
+				.flatMap((answers) -> (laterFormat.get() != null) ? Mono.error(laterFormat.get())
+						: (answers.size() >= this.quorum) ? Mono.just(answers)
+						: Mono.error(new LockUnavailableException("Lock '" + key + "' unavailable: only " + answers.size()
+								+ " of " + this.masters.size() + " Redlock masters answered, a quorum of " + this.quorum
+								+ " is needed", key, Duration.ZERO)));
+		});
 	}
 
 	/** One master's answer to an acquisition. */

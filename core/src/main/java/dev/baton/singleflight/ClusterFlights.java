@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.baton.json.JsonCodecException;
 import dev.baton.BatonException;
 import dev.baton.redis.DeadlineTimer;
+import dev.baton.redis.StoredFormatException;
 import dev.baton.singleflight.FlightStore.Claim;
 import dev.baton.singleflight.FlightStore.Stored;
 import dev.baton.singleflight.SingleFlightObserver.Outcome;
@@ -329,9 +330,16 @@ final class ClusterFlights {
 		return this.signals.size();
 	}
 
-	/** A store operation, bounded by the store timeout and the breaker; Redis's errors named as such. */
+	/**
+	 * A store operation, bounded by the store timeout and the breaker; Redis's errors named as
+	 * such, and a flight kept in a later format as a store failure too (the call fails or runs
+	 * locally, as its store-failure policy says), though Redis answered: the breaker stays closed.
+	 */
 	private <T> Mono<T> guarded(FlightCall call, Mono<T> operation) {
-		return storeGuarded(operation).onErrorMap((ex) -> !(ex instanceof BatonException),
+		return storeGuarded(operation)
+			.onErrorMap(StoredFormatException.class, (ex) -> SingleFlightException.laterFormat(call.name(), call.key(),
+					call.waited(), ex))
+			.onErrorMap((ex) -> !(ex instanceof BatonException),
 				(ex) -> SingleFlightException.storeFailed(call.name(), call.key(), call.waited(),
 						(ex instanceof TimeoutException) ? "no answer within " + this.storeTimeout.toMillis() + " ms"
 								: (ex instanceof StoreSkipped) ? ex.getMessage() : String.valueOf(ex.getMessage()),

@@ -60,6 +60,8 @@ interface FlightStore {
 	 * @param waitedFor the leader the caller waited for ({@code ""} for none): its outcome is
 	 * usable even when it is not shared
 	 * @param passOver whether to ignore the stored outcome because it could not be read
+	 * (an outcome or a lease of a later format is never ignored: the claim fails with a
+	 * {@link dev.baton.redis.StoredFormatException})
 	 */
 	Mono<Claim> claim(String key, String owner, Duration lease, String waitedFor, boolean passOver);
 
@@ -70,7 +72,8 @@ interface FlightStore {
 	 * Stores the outcome ({@code null}: none, the leader gave up) unless the key was forgotten
 	 * since the leader claimed it, drops the lease and notifies waiters.
 	 * @param generation the key's generation the leader's claim returned
-	 * @return {@code false} when the outcome was not stored because the key was forgotten since
+	 * @return {@code false} when the outcome was not stored because the key was forgotten since,
+	 * or because the lease had lapsed and another instance stored an outcome of a later format
 	 */
 	Mono<Boolean> complete(String key, String owner, String generation, @Nullable Stored outcome);
 

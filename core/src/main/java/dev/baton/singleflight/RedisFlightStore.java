@@ -12,6 +12,8 @@ import dev.baton.json.JsonCodecException;
 import dev.baton.redis.LuaScript;
 import dev.baton.redis.RedisPubSubHub;
 import dev.baton.redis.ScriptConnection;
+import dev.baton.redis.StoredFormat;
+import dev.baton.redis.StoredFormatException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.connection.ReturnType;
@@ -82,12 +84,20 @@ final class RedisFlightStore implements FlightStore {
 		return true;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Fails with a {@link StoredFormatException} when the stored outcome or the leader's lease
+	 * is of a later format: neither is used, waited for nor replaced.
+	 */
 	@Override
 	public Mono<Claim> claim(String key, String owner, Duration lease, String waitedFor, boolean passOver) {
 		return CLAIM
 			.<List<?>>execute(this.redis, List.of(key, leaseKey(key), generationKey(key)),
 					List.of(owner, millis(lease), waitedFor, passOver ? "1" : "0"))
-			.map(RedisFlightStore::claim);
+			.map(RedisFlightStore::claim)
+			.onErrorMap((ex) -> StoredFormat.reportedBy(ex) != null,
+					(ex) -> new StoredFormatException("Flight '" + key + "'", StoredFormat.reportedBy(ex)));
 	}
 
 	@Override
@@ -104,7 +114,8 @@ final class RedisFlightStore implements FlightStore {
 						generation, this.publish)
 				: List.of(owner, "", "0", "0", "", "", "", doneChannel(key), INLINE, generation, this.publish);
 		return COMPLETE.<Long>execute(this.redis, List.of(key, leaseKey(key), generationKey(key)), args)
-			.map((result) -> (result & 2) == 0);
+			// Not stored: forgotten since the claim (2), or replaced by an outcome of a later format (4).
+			.map((result) -> (result & 6) == 0);
 	}
 
 	@Override
@@ -158,7 +169,8 @@ final class RedisFlightStore implements FlightStore {
 		catch (JsonCodecException ex) {
 			throw new IllegalArgumentException("Not a single-flight notification: " + ex.getMessage(), ex);
 		}
-		if (fields.length < 7) {
+		// A later format's outcome is not read here: the waiters claim again, and hear of its format.
+		if (fields.length < 7 || fields[2].startsWith("@")) {
 			return new Done(fields[0], null);
 		}
 		boolean error = Stored.ERROR.equals(fields[2]);
@@ -202,8 +214,9 @@ final class RedisFlightStore implements FlightStore {
 		return (bulk instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(bulk);
 	}
 
+	/** With format.lua in front: claim and complete read values other instances wrote. */
 	private static LuaScript script(String name, ReturnType type) {
-		return LuaScript.fromClasspath("dev/baton/singleflight/" + name + ".lua", type);
+		return LuaScript.fromClasspath("dev/baton/singleflight/" + name + ".lua", type, StoredFormat.LIBRARY);
 	}
 
 }

@@ -3,6 +3,8 @@ package dev.baton.singleflight;
 import java.time.Duration;
 
 import dev.baton.KeyedException;
+import dev.baton.redis.StoredFormat;
+import dev.baton.redis.StoredFormatException;
 
 import org.springframework.lang.Nullable;
 
@@ -44,6 +46,17 @@ public class SingleFlightException extends KeyedException {
 				waited, null, null, cause, false, true);
 	}
 
+	/**
+	 * The flight is kept in Redis in a later format than this instance reads: its stored outcome
+	 * or its leader's lease was neither used nor replaced. A store failure: the call fails or runs
+	 * locally, as its store-failure policy says.
+	 */
+	static SingleFlightException laterFormat(String name, String key, Duration waited, StoredFormatException cause) {
+		return new SingleFlightException(
+				StoredFormat.mismatch("Flight " + name + " '" + key + "'", cause.getFoundFormat()), name, key, waited,
+				null, null, cause, false, true);
+	}
+
 	/** The loader, run in this JVM, threw the checked exception {@code cause}. */
 	static SingleFlightException loaderFailed(String name, String key, Duration waited, Throwable cause) {
 		return new SingleFlightException("Flight " + name + " '" + key + "' failed: " + cause, name, key, waited, null,
@@ -68,7 +81,9 @@ public class SingleFlightException extends KeyedException {
 
 	/**
 	 * Whether Redis could not be reached: it failed, did not answer within the store timeout, or
-	 * had failed less than the store retry interval ago and was not asked.
+	 * had failed less than the store retry interval ago and was not asked; or whether it keeps
+	 * the flight in a later format than this instance reads (the cause is then a
+	 * {@link StoredFormatException} naming both).
 	 */
 	public boolean isStoreFailure() {
 		return this.storeFailure;

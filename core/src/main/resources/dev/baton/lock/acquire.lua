@@ -1,5 +1,9 @@
 -- Acquires a lock or queues the caller as a waiter.
--- (epochMillis and firstLiveWaiter come from queue.lua, put in front of this script.)
+-- (MARKED, LATER, REFUSED and FORMAT come from format.lua, epochMillis and firstLiveWaiter from
+-- queue.lua, both put in front of this script.)
+--
+-- Format 1 (see format.lua): the values below, unmarked. A lock value or a first waiter of a later
+-- format is never taken, waited for nor flagged: the script answers an error naming both formats.
 --
 -- KEYS[1]  the lock: a string holding the owner token, expiring with the lease; the token
 --          followed by "+" once someone queued behind this hold; "+" alone while the lock is
@@ -20,6 +24,8 @@
 --                      asks again)
 --          -(ms + 1)   not acquired; ms is how long until it is worth trying again at the
 --                      latest (the lease left, or until the waiter ahead lapses)
+--          error "BATON_FORMAT <found> 1"  the lock or its first waiter is of a later format
+--                      (found: its number, or '?'); both are left as they are
 -- One integer rather than a pair: the cheapest reply to read on the hot path.
 --
 -- Every redis.call costs the script about as much as a whole PING costs the server, so the
@@ -68,11 +74,19 @@ if holder == owner or holder == owner .. '+' then
   local last = tonumber(redis.call('GET', KEYS[2]))
   return last and (last - tonumber(ARGV[4])) or issueToken()
 end
+-- Someone else's value, read only here, off the fast path: one of a later format may mean held
+-- (or kept) in a way this version cannot see, so it is left as it is and reported.
+if holder and string.byte(holder, 1) == MARKED then
+  return redis.error_reply(REFUSED .. (string.match(holder, LATER) or '?') .. ' ' .. FORMAT)
+end
 local time = redis.call('TIME')
 local now = epochMillis(time)
 -- Free, or kept for the head of the queue: either way only the head may take it.
 local free = holder == false or holder == '+'
-local head, headLapse = firstLiveWaiter(KEYS[3], KEYS[4], now)
+local head, headLapse, headFormat = firstLiveWaiter(KEYS[3], KEYS[4], now)
+if headFormat then
+  return redis.error_reply(REFUSED .. headFormat .. ' ' .. FORMAT)
+end
 
 if free and (head == nil or head == owner) then
   if head == owner then

@@ -1,5 +1,8 @@
 -- Takes a waiter that gave up out of the queue, and wakes the others if it was in their way.
 --
+-- Format 1 (see format.lua): removes only the caller's own entry, and deletes the lock only
+-- when it holds "+" (kept for a waiter), which no value of a later format equals.
+--
 -- KEYS[1]  the lock
 -- KEYS[2]  the wait queue
 -- KEYS[3]  the queue's lapse times

@@ -1,5 +1,10 @@
 -- Releases a lock by its owner, and wakes the waiters.
--- (epochMillis and firstLiveWaiter come from queue.lua, put in front of this script.)
+-- (format.lua's constants, epochMillis and firstLiveWaiter from queue.lua, all put in front of
+-- this script.)
+--
+-- Format 1 (see format.lua). Only the caller's own value is deleted: a value of a later format
+-- never equals it. A first waiter of a later format is woken but the lock is not kept for it
+-- (the "+" it may not read): the caller's hold is deleted, as with nobody waiting.
 --
 -- KEYS[1]  the lock: a string holding the owner token, followed by "+" once someone queued
 --          behind this hold
@@ -40,11 +45,15 @@ end
 -- Someone queued during this hold. The first live waiter gets the lock kept for it ("+") until
 -- it comes or its entry lapses, so that no newcomer takes the lock ahead of the queue meanwhile.
 local now = epochMillis(redis.call('TIME'))
-local head, keepUntil = firstLiveWaiter(KEYS[2], KEYS[3], now)
+local head, keepUntil, headFormat = firstLiveWaiter(KEYS[2], KEYS[3], now)
 if head == nil then
   redis.call('DEL', KEYS[1])
   return 0
 end
-redis.call('SET', KEYS[1], '+', 'PX', keepUntil - now + KEEP_MARGIN)
+if headFormat then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], '+', 'PX', keepUntil - now + KEEP_MARGIN)
+end
 redis.call(ARGV[4], ARGV[2], ARGV[3])
 return 0

@@ -1,5 +1,8 @@
 -- Extends the lease of a lock held by the caller (the watchdog), or moves a hand-off's lease.
 --
+-- Format 1 (see format.lua): only the caller's own value is extended; a value of a later
+-- format never equals it, so it is never extended (the caller's hold is lost).
+--
 -- KEYS[1]  the lock: a string holding the owner token (followed by "+" when someone waits)
 -- ARGV[1]  owner token
 -- ARGV[2]  lease, ms

@@ -1,5 +1,10 @@
 -- Ends a flight: stores its outcome (when there is one), gives up the lease and wakes every
 -- waiting instance, all at once so that no waiter can miss the outcome.
+-- (MARKED comes from format.lua, put in front of this script.)
+--
+-- Format 1 (see format.lua). A leader whose lease lapsed may find an outcome that another
+-- instance stored meanwhile: one of a later format is kept, not replaced (while the lease is
+-- held, nobody else stores one, and claim.lua checked the stored outcome's format).
 --
 -- KEYS[1]  the outcome hash {owner, status, shared, value, type, message}
 -- KEYS[2]  the leader lease
@@ -24,24 +29,29 @@
 --
 -- Returns 1 when the caller still held the lease, 0 when it had lapsed (the outcome is stored
 -- all the same: it is as fresh as any other leader's), plus 2 when the outcome was not stored
--- because the key was forgotten since the claim.
+-- because the key was forgotten since the claim, or 4 when it was not stored because the
+-- outcome stored meanwhile is of a later format.
 
+local held = 0
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+  held = 1
+end
 local status = ARGV[2]
 local discarded = 0
 if status ~= '' and (redis.call('GET', KEYS[3]) or '') ~= ARGV[10] then
   status = ''
   discarded = 2
 end
+if status ~= '' and held == 0 and string.byte(redis.call('HGET', KEYS[1], 'status') or '', 1) == MARKED then
+  status = ''
+  discarded = 4
+end
 if status ~= '' then
   redis.call('DEL', KEYS[1])
   redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'status', ARGV[2], 'shared', ARGV[3], 'value', ARGV[5],
     'type', ARGV[6], 'message', ARGV[7])
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
-end
-local held = 0
-if redis.call('GET', KEYS[2]) == ARGV[1] then
-  redis.call('DEL', KEYS[2])
-  held = 1
 end
 local notice = {KEYS[1]}
 local rest = ARGV[5] .. ARGV[7]
