@@ -128,11 +128,20 @@ final class ShardChannels implements AutoCloseable {
 		this.follows.keySet().forEach(this::resubscribe);
 	}
 
+	/**
+	 * Subscribes {@code channel} again if it is still followed. Sent inside the map's compute for
+	 * it, as an unfollow's unsubscribe is: an unfollow racing this (a topology event comes at any
+	 * time) cannot have its unsubscribe overtaken, which would leave the channel subscribed for
+	 * nobody.
+	 */
 	private void resubscribe(String channel) {
-		opened().thenAccept((open) -> open.async().ssubscribe(channel).exceptionally((ex) -> {
-			logger.debug("Could not subscribe to shard channel {} again", channel, ex);
-			return null;
-		}));
+		this.follows.computeIfPresent(channel, (name, current) -> {
+			opened().thenAccept((open) -> open.async().ssubscribe(name).exceptionally((ex) -> {
+				logger.debug("Could not subscribe to shard channel {} again", name, ex);
+				return null;
+			}));
+			return current;
+		});
 	}
 
 	@Override
