@@ -34,7 +34,14 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 abstract class LockPeer implements AutoCloseable {
 
+	/** The Redis every instance's client connects to. */
+	final BenchmarkRedis redis;
+
 	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	LockPeer(BenchmarkRedis redis) {
+		this.redis = redis;
+	}
 
 	/** Baton's peers, each with instances on {@code redis}, Baton first. */
 	static List<LockPeer> withPeersOf(LockPeer baton, BenchmarkRedis redis) {
@@ -75,10 +82,8 @@ abstract class LockPeer implements AutoCloseable {
 	/** A peer whose instances each have a Lettuce connection factory, pinged through Spring Data Redis. */
 	private abstract static class OnLettuce extends LockPeer {
 
-		private final BenchmarkRedis redis;
-
 		OnLettuce(BenchmarkRedis redis) {
-			this.redis = redis;
+			super(redis);
 		}
 
 		abstract Function<String, Lock> locksOn(LettuceConnectionFactory factory);
@@ -128,10 +133,8 @@ abstract class LockPeer implements AutoCloseable {
 	 */
 	static final class AutoConfiguredBatonLock extends LockPeer {
 
-		private final BenchmarkRedis redis;
-
 		AutoConfiguredBatonLock(BenchmarkRedis redis) {
-			this.redis = redis;
+			super(redis);
 		}
 
 		@Override
@@ -161,10 +164,8 @@ abstract class LockPeer implements AutoCloseable {
 
 	private static final class RedissonLock extends LockPeer {
 
-		private final BenchmarkRedis redis;
-
 		RedissonLock(BenchmarkRedis redis) {
-			this.redis = redis;
+			super(redis);
 		}
 
 		@Override

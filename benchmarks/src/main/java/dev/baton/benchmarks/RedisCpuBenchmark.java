@@ -243,22 +243,45 @@ public final class RedisCpuBenchmark {
 					/ this.operations;
 		}
 
-		/** One row per command, most time first. */
+		/** One row per command, most time first; EVALSHA's time split between the scripts run. */
 		List<String> breakdown(String run) {
 			List<String> rows = new ArrayList<>();
 			this.commands.entrySet()
 				.stream()
 				.sorted((a, b) -> Long.compare(b.getValue().micros(), a.getValue().micros()))
 				.forEach((entry) -> {
-					RedisCommandStats.Command command = entry.getValue();
 					double share = this.origins.sentShare(entry.getKey());
 					String sender = (share == 1) ? "client" : (share == 0) ? "script"
 							: String.format(Locale.ROOT, "client %.0f%%, script", share * 100);
-					rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.3f | %.2f | %.2f |", this.peer, run,
-							entry.getKey().toUpperCase(Locale.ROOT), sender, (double) command.calls() / this.operations,
-							(double) command.micros() / command.calls(), (double) command.micros() / this.operations));
+					rows.add(row(run, entry.getKey().toUpperCase(Locale.ROOT), sender, entry.getValue()));
+					if (entry.getKey().equals("evalsha")) {
+						rows.addAll(scriptRows(run, entry.getValue()));
+					}
 				});
 			return rows;
+		}
+
+		/** EVALSHA's calls and time, split between the scripts in the proportions the slow log recorded. */
+		private List<String> scriptRows(String run, RedisCommandStats.Command evalsha) {
+			Map<RedisCommandStats.Script, RedisCommandStats.Command> scripts = this.origins.scripts();
+			long runs = scripts.values().stream().mapToLong(RedisCommandStats.Command::calls).sum();
+			long micros = scripts.values().stream().mapToLong(RedisCommandStats.Command::micros).sum();
+			List<String> rows = new ArrayList<>();
+			if (scripts.size() > 1) {
+				scripts.entrySet()
+					.stream()
+					.sorted((a, b) -> Long.compare(b.getValue().micros(), a.getValue().micros()))
+					.forEach((script) -> rows.add(row(run, "↳ " + KnownScripts.name(script.getKey()), "split by the slow log",
+							new RedisCommandStats.Command(Math.round((double) evalsha.calls() * script.getValue().calls() / runs),
+									Math.round((double) evalsha.micros() * script.getValue().micros() / micros)))));
+			}
+			return rows;
+		}
+
+		private String row(String run, String command, String sender, RedisCommandStats.Command stat) {
+			return String.format(Locale.ROOT, "| %s | %s | %s | %s | %.3f | %.2f | %.2f |", this.peer, run, command, sender,
+					(double) stat.calls() / this.operations, (double) stat.micros() / Math.max(1, stat.calls()),
+					(double) stat.micros() / this.operations);
 		}
 
 	}
