@@ -243,11 +243,15 @@ public final class RedisCpuBenchmark {
 					/ this.operations;
 		}
 
-		/** One row per command, most time first; EVALSHA's time split between the scripts run. */
+		/**
+		 * One row per command, most time first, leaving out those called less than once in 1,000
+		 * lock + unlock; EVALSHA's time split between the scripts run.
+		 */
 		List<String> breakdown(String run) {
 			List<String> rows = new ArrayList<>();
 			this.commands.entrySet()
 				.stream()
+				.filter((entry) -> entry.getValue().calls() * 1000 >= this.operations)
 				.sorted((a, b) -> Long.compare(b.getValue().micros(), a.getValue().micros()))
 				.forEach((entry) -> {
 					double share = this.origins.sentShare(entry.getKey());
