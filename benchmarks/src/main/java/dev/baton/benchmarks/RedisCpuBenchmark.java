@@ -19,8 +19,9 @@ import java.util.concurrent.locks.Lock;
  * For each: the microseconds Redis spent running the commands the lock sent ({@code INFO
  * commandstats}, zeroed by {@code CONFIG RESETSTAT} before each lock's turn; a script's time
  * includes the commands it called), how many commands it sent and how many its scripts called,
- * the Redis process's CPU time (which adds reading requests and writing replies) and each as a
- * ratio to Baton's; then where each lock's time goes, per command. Which commands were sent and
+ * the Redis process's CPU time (which adds reading requests and writing replies; uncontended, the
+ * median of the rounds) and each as a ratio to Baton's; then where each lock's time goes, per
+ * command. Which commands were sent and
  * which called by scripts is learnt from the slow log during a short pass before the measured
  * ones, since {@code INFO commandstats} counts both under the command's name.
  * <p>
@@ -29,7 +30,7 @@ import java.util.concurrent.locks.Lock;
  */
 public final class RedisCpuBenchmark {
 
-	private static final int ROUNDS = 10;
+	private static final int ROUNDS = 20;
 
 	private static final int WARM_UP = 2_000;
 
@@ -54,20 +55,20 @@ public final class RedisCpuBenchmark {
 					ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 			Baseline baseline = Baseline.measure(stats);
 			List<LockPeer> peers = LockPeer.withPeersOf(new LockPeer.AutoConfiguredBatonLock(redis), redis);
-			List<Cost> uncontended = uncontended(peers, stats, iterations);
+			List<Cost> uncontended = uncontended(peers, stats, baseline, iterations);
 			for (LockPeer peer : peers) {
 				peer.close();
 			}
 			List<Cost> contended = new ArrayList<>();
 			for (LockPeer peer : peers) {
 				try (peer) {
-					contended.add(contended(peer, stats, sections, seconds));
+					contended.add(contended(peer, stats, baseline, sections, seconds));
 				}
 			}
 			print("Uncontended, one thread, " + String.format(Locale.ROOT, "%,d", iterations)
-					+ " lock + unlock per lock in " + ROUNDS + " rounds", uncontended, baseline);
+					+ " lock + unlock per lock in " + ROUNDS + " rounds", uncontended);
 			print(String.format(Locale.ROOT, "Contended, %d instances × %d threads on one key for %d s (sections on another Redis)",
-					ContendedLocks.INSTANCES, ContendedLocks.THREADS_PER_INSTANCE, seconds), contended, baseline);
+					ContendedLocks.INSTANCES, ContendedLocks.THREADS_PER_INSTANCE, seconds), contended);
 			System.out.println("Where the time goes, per lock + unlock (commands a script called are part of its time):");
 			System.out.println();
 			System.out.println("| Lock | Run | Command | Sent by | Calls | µs per call | µs |");
@@ -81,8 +82,8 @@ public final class RedisCpuBenchmark {
 	}
 
 	/** Every lock warmed, its commands' origins recorded, then measured in turns, {@link #ROUNDS} rounds. */
-	private static List<Cost> uncontended(List<LockPeer> peers, RedisCommandStats stats, int iterations)
-			throws Exception {
+	private static List<Cost> uncontended(List<LockPeer> peers, RedisCommandStats stats, Baseline baseline,
+			int iterations) throws Exception {
 		List<Lock> locks = new ArrayList<>();
 		List<Cost> costs = new ArrayList<>();
 		for (LockPeer peer : peers) {
@@ -97,7 +98,10 @@ public final class RedisCpuBenchmark {
 		for (int round = 0; round < ROUNDS; round++) {
 			for (int i = 0; i < locks.size(); i++) {
 				Lock lock = locks.get(i);
-				costs.get(i).measure(stats, slice, () -> lockUnlock(lock, slice));
+				costs.get(i).measure(stats, baseline, () -> {
+					lockUnlock(lock, slice);
+					return slice;
+				});
 			}
 		}
 		return costs;
@@ -111,8 +115,8 @@ public final class RedisCpuBenchmark {
 	}
 
 	/** One contended run to warm up and record the commands' origins, then the measured one, on the same instances. */
-	private static Cost contended(LockPeer peer, RedisCommandStats stats, BenchmarkRedis sections, int seconds)
-			throws Exception {
+	private static Cost contended(LockPeer peer, RedisCommandStats stats, Baseline baseline, BenchmarkRedis sections,
+			int seconds) throws Exception {
 		List<LockPeer.Instance> instances = ContendedLocks.instancesOf(peer);
 		String key = "bench:cpu:contended:" + peer.name();
 		ContendedLocks.run(instances, key, sections, "bench:cpu:warm-up:" + peer.name(), RECORDED_SECONDS);
@@ -120,16 +124,17 @@ public final class RedisCpuBenchmark {
 		ContendedLocks.run(instances, key, sections, "bench:cpu:recorded:" + peer.name(), RECORDED_SECONDS);
 		Cost cost = new Cost(peer.name(), stats.origins(SLOW_LOG_CAPACITY));
 		ContendedLocks.Outcome[] outcome = new ContendedLocks.Outcome[1];
-		cost.measure(stats, 0, () -> outcome[0] = ContendedLocks.run(instances, key, sections,
-				"bench:cpu:counter:" + peer.name(), seconds));
-		cost.count(outcome[0].total());
+		cost.measure(stats, baseline, () -> {
+			outcome[0] = ContendedLocks.run(instances, key, sections, "bench:cpu:counter:" + peer.name(), seconds);
+			return outcome[0].total();
+		});
 		if (outcome[0].lost() != 0) {
 			throw new IllegalStateException(peer.name() + " lost " + outcome[0].lost() + " increments");
 		}
 		return cost;
 	}
 
-	private static void print(String title, List<Cost> costs, Baseline baseline) {
+	private static void print(String title, List<Cost> costs) {
 		Cost baton = costs.get(0);
 		System.out.println(title + ":");
 		System.out.println();
@@ -139,7 +144,7 @@ public final class RedisCpuBenchmark {
 		for (Cost cost : costs) {
 			System.out.printf(Locale.ROOT, "| %s | %,d | %.1f | %.2f× | %.2f | %.2f | %.1f | %.2f× |%n", cost.peer, cost.operations,
 					cost.redisMicros(), cost.redisMicros() / baton.redisMicros(), cost.sent(), cost.calledByScripts(),
-					cost.cpuMicros(baseline), cost.cpuMicros(baseline) / baton.cpuMicros(baseline));
+					cost.cpuMicros(), cost.cpuMicros() / baton.cpuMicros());
 		}
 		System.out.println();
 	}
@@ -170,7 +175,8 @@ public final class RedisCpuBenchmark {
 	@FunctionalInterface
 	private interface Turn {
 
-		void run() throws Exception;
+		/** Runs the turn; returns the lock + unlock it did. */
+		long run() throws Exception;
 
 	}
 
@@ -183,34 +189,27 @@ public final class RedisCpuBenchmark {
 
 		private final Map<String, RedisCommandStats.Command> commands = new HashMap<>();
 
+		/** Redis CPU per lock + unlock in each turn, net of the baseline. */
+		private final List<Double> cpuPerTurn = new ArrayList<>();
+
 		private long operations;
-
-		private double cpuMicros;
-
-		private double seconds;
-
-		private int readings;
 
 		Cost(String peer, RedisCommandStats.Origins origins) {
 			this.peer = peer;
 			this.origins = origins;
 		}
 
-		/** Runs {@code work} ({@code operations} lock + unlock) with the statistics zeroed before and read after. */
-		void measure(RedisCommandStats stats, long operations, Turn work) throws Exception {
+		/** Runs a turn of this lock with the statistics zeroed before and read after. */
+		void measure(RedisCommandStats stats, Baseline baseline, Turn turn) throws Exception {
 			stats.reset();
 			double cpuBefore = stats.cpuMicros();
 			long start = System.nanoTime();
-			work.run();
-			this.seconds += (System.nanoTime() - start) / 1e9;
-			this.cpuMicros += stats.cpuMicros() - cpuBefore;
+			long operations = turn.run();
+			double seconds = (System.nanoTime() - start) / 1e9;
+			double cpu = stats.cpuMicros() - cpuBefore - baseline.idleMicrosPerSecond() * seconds - baseline.readingMicros();
 			stats.commands().forEach((name, command) -> this.commands.merge(name, command, RedisCommandStats.Command::plus));
 			this.operations += operations;
-			this.readings++;
-		}
-
-		void count(long operations) {
-			this.operations += operations;
+			this.cpuPerTurn.add(cpu / operations);
 		}
 
 		/** Microseconds Redis ran the commands this lock sent, per lock + unlock. */
@@ -238,9 +237,14 @@ public final class RedisCpuBenchmark {
 			return calls / this.operations;
 		}
 
-		double cpuMicros(Baseline baseline) {
-			return (this.cpuMicros - baseline.idleMicrosPerSecond() * this.seconds - baseline.readingMicros() * this.readings)
-					/ this.operations;
+		/**
+		 * Redis CPU per lock + unlock: the median over turns, since the server's CPU per round trip
+		 * swings with what else the machine runs.
+		 */
+		double cpuMicros() {
+			List<Double> sorted = new ArrayList<>(this.cpuPerTurn);
+			sorted.sort(null);
+			return sorted.get(sorted.size() / 2);
 		}
 
 		/**
