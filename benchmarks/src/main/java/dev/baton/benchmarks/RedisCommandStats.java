@@ -1,5 +1,6 @@
 package dev.baton.benchmarks;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +89,7 @@ final class RedisCommandStats implements AutoCloseable {
 		this.redis.configSet("slowlog-max-len", "128");
 		this.redis.slowlogReset();
 		Origins origins = new Origins(new HashMap<>(), new HashMap<>(), new HashMap<>());
+		Map<Script, List<Long>> durations = new HashMap<>();
 		for (Object entry : entries) {
 			List<?> fields = (List<?>) entry;
 			List<?> args = (List<?>) fields.get(3);
@@ -101,9 +103,13 @@ final class RedisCommandStats implements AutoCloseable {
 			}
 			if (!inScript && name.equals("evalsha") && args.size() > 2) {
 				Script script = new Script(String.valueOf(args.get(1)), Integer.parseInt(String.valueOf(args.get(2))));
-				origins.scripts().merge(script, new Command(1, (Long) fields.get(2)), Command::plus);
+				durations.computeIfAbsent(script, (key) -> new ArrayList<>()).add((Long) fields.get(2));
 			}
 		}
+		durations.forEach((script, runs) -> {
+			runs.sort(null);
+			origins.scripts().put(script, new Command(runs.size(), runs.size() * runs.get(runs.size() / 2)));
+		});
 		return origins;
 	}
 
@@ -148,8 +154,9 @@ final class RedisCommandStats implements AutoCloseable {
 	 * How many times each command was recorded as sent by a client and as called by a script.
 	 * @param sent command name to how many times a client sent it
 	 * @param inScripts command name to how many times a script called it
-	 * @param scripts the scripts clients ran by EVALSHA: runs and microseconds as recorded,
-	 * slowed down by the slow log itself, so good for splitting EVALSHA's time between scripts only
+	 * @param scripts the scripts clients ran by EVALSHA: runs, and runs × their median recorded
+	 * duration (the slow log slows runs down, and a few runs the busy machine interrupted would
+	 * weigh most in a sum), good only for splitting EVALSHA's time between scripts
 	 */
 	record Origins(Map<String, Long> sent, Map<String, Long> inScripts, Map<Script, Command> scripts) {
 

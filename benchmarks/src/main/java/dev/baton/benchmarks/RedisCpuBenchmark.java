@@ -269,7 +269,7 @@ public final class RedisCpuBenchmark {
 			return rows;
 		}
 
-		/** EVALSHA's calls and time, split between the scripts in the proportions the slow log recorded. */
+		/** EVALSHA's calls and time, split between the scripts in the proportions the slow log recorded (runs × median). */
 		private List<String> scriptRows(String run, RedisCommandStats.Command evalsha) {
 			Map<RedisCommandStats.Script, RedisCommandStats.Command> scripts = this.origins.scripts();
 			long runs = scripts.values().stream().mapToLong(RedisCommandStats.Command::calls).sum();
