@@ -40,6 +40,11 @@ public final class BenchmarkRedis implements AutoCloseable {
 			URI uri = URI.create(url);
 			return new BenchmarkRedis(uri.getHost(), (uri.getPort() > 0) ? uri.getPort() : 6379, null, "external " + url);
 		}
+		return startLocal();
+	}
+
+	/** A local {@code redis-server} on a free loopback port, whatever {@code BATON_BENCH_REDIS_URL} says. */
+	public static BenchmarkRedis startLocal() throws IOException {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();

@@ -1,13 +1,8 @@
 package dev.baton.benchmarks;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,8 +42,8 @@ public final class MutexBenchmark {
 		long roundMillis = (args.length > 0) ? Long.parseLong(args[0]) : 1_000;
 		List<Subject> subjects = List.of(new BatonPool(true), new BatonPool(false), new StripedLocks(),
 				new NeverCleanedMap(true), new NeverCleanedMap(false));
-		String[] spread = keys("user-", UNCONTENDED_KEYS);
-		String[] hot = keys("hot-", HOT_KEYS);
+		String[] spread = KeyRounds.keys("user-", UNCONTENDED_KEYS);
+		String[] hot = KeyRounds.keys("hot-", HOT_KEYS);
 		double[] uncontended = new double[subjects.size()];
 		double[] contended = new double[subjects.size()];
 		for (int i = 0; i < subjects.size(); i++) {
@@ -80,44 +75,13 @@ public final class MutexBenchmark {
 	}
 
 	private static double median(Subject subject, String[] keys, int threads, long roundMillis) throws Exception {
-		measure(subject, keys, threads, roundMillis);
+		KeyRounds.opsPerSecond(subject::run, keys, threads, roundMillis);
 		double[] results = new double[ROUNDS];
 		for (int round = 0; round < ROUNDS; round++) {
-			results[round] = measure(subject, keys, threads, roundMillis);
+			results[round] = KeyRounds.opsPerSecond(subject::run, keys, threads, roundMillis);
 		}
 		java.util.Arrays.sort(results);
 		return results[ROUNDS / 2];
-	}
-
-	/** Operations per second of {@code threads} threads taking random keys for one round. */
-	private static double measure(Subject subject, String[] keys, int threads, long roundMillis) throws Exception {
-		LongAdder operations = new LongAdder();
-		AtomicBoolean running = new AtomicBoolean(true);
-		CountDownLatch start = new CountDownLatch(1);
-		List<Thread> workers = new ArrayList<>();
-		for (int t = 0; t < threads; t++) {
-			Thread worker = new Thread(() -> {
-				awaitQuietly(start);
-				long done = 0;
-				int index = ThreadLocalRandom.current().nextInt(keys.length);
-				while (running.get()) {
-					subject.run(keys[index]);
-					index = (index + 1 == keys.length) ? 0 : index + 1;
-					done++;
-				}
-				operations.add(done);
-			});
-			worker.start();
-			workers.add(worker);
-		}
-		long began = System.nanoTime();
-		start.countDown();
-		Thread.sleep(roundMillis);
-		running.set(false);
-		for (Thread worker : workers) {
-			worker.join();
-		}
-		return operations.sum() / ((System.nanoTime() - began) / 1e9);
 	}
 
 	private static Retained retainedAfterDistinctKeys(Subject subject) {
@@ -138,22 +102,7 @@ public final class MutexBenchmark {
 		return runtime.totalMemory() - runtime.freeMemory();
 	}
 
-	private static String[] keys(String prefix, int count) {
-		String[] keys = new String[count];
-		for (int i = 0; i < count; i++) {
-			keys[i] = prefix + i;
-		}
-		return keys;
-	}
 
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
 
 	private record Retained(long entries, long bytes) {
 	}

@@ -1,14 +1,9 @@
 package dev.baton.benchmarks;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.baton.annotation.DistributedLock;
@@ -63,8 +58,8 @@ public final class ObservabilityBenchmark {
 	}
 
 	private static void mutex(BenchmarkRedis redis, long roundMillis) throws Exception {
-		String[] spread = keys("user-", 1_024);
-		String[] hot = keys("hot-", 8);
+		String[] spread = KeyRounds.keys("user-", 1_024);
+		String[] hot = KeyRounds.keys("hot-", 8);
 		System.out.printf(Locale.ROOT, "%n| Keyed mutex | Uncontended ops/s | vs map | 8 hot keys, 16 threads ops/s | vs map"
 				+ " | Entries after 1,000,000 keys |%n|---|---:|---:|---:|---:|---:|%n");
 		for (boolean fair : new boolean[] { true, false }) {
@@ -169,11 +164,11 @@ public final class ObservabilityBenchmark {
 			throws Exception {
 		double[][] results = new double[subjects.size()][ROUNDS];
 		for (Subject subject : subjects) {
-			measure(subject, keys, threads, roundMillis);
+			KeyRounds.opsPerSecond(subject::run, keys, threads, roundMillis);
 		}
 		for (int round = 0; round < ROUNDS; round++) {
 			for (int i = 0; i < subjects.size(); i++) {
-				results[i][round] = measure(subjects.get(i), keys, threads, roundMillis);
+				results[i][round] = KeyRounds.opsPerSecond(subjects.get(i)::run, keys, threads, roundMillis);
 			}
 		}
 		return results;
@@ -192,49 +187,6 @@ public final class ObservabilityBenchmark {
 			ratios[i] = subject[i] / reference[i];
 		}
 		return median(ratios);
-	}
-
-	private static double measure(Subject subject, String[] keys, int threads, long roundMillis) throws Exception {
-		LongAdder operations = new LongAdder();
-		AtomicBoolean running = new AtomicBoolean(true);
-		CountDownLatch start = new CountDownLatch(1);
-		List<Thread> workers = new ArrayList<>();
-		for (int t = 0; t < threads; t++) {
-			Thread worker = new Thread(() -> {
-				try {
-					start.await();
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-				long done = 0;
-				int index = ThreadLocalRandom.current().nextInt(keys.length);
-				while (running.get()) {
-					subject.run(keys[index]);
-					index = (index + 1 == keys.length) ? 0 : index + 1;
-					done++;
-				}
-				operations.add(done);
-			});
-			worker.start();
-			workers.add(worker);
-		}
-		long began = System.nanoTime();
-		start.countDown();
-		Thread.sleep(roundMillis);
-		running.set(false);
-		for (Thread worker : workers) {
-			worker.join();
-		}
-		return operations.sum() / ((System.nanoTime() - began) / 1e9);
-	}
-
-	private static String[] keys(String prefix, int count) {
-		String[] keys = new String[count];
-		for (int i = 0; i < count; i++) {
-			keys[i] = prefix + i;
-		}
-		return keys;
 	}
 
 	private abstract static class Subject {

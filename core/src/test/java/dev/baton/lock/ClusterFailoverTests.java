@@ -1,8 +1,6 @@
 package dev.baton.lock;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -11,8 +9,6 @@ import dev.baton.test.RedisTestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,26 +20,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ClusterFailoverTests {
 
-	/** Watchdog leases renewed every second, so renewals cross the failover. */
-	private static final LockOptions OPTIONS = new LockOptions(Duration.ofSeconds(3), 64, true);
-
-	private final List<AutoCloseable> closeables = new ArrayList<>();
+	private final FailoverScenario scenario = new FailoverScenario();
 
 	@AfterEach
 	void close() throws Exception {
-		for (int i = this.closeables.size() - 1; i >= 0; i--) {
-			this.closeables.get(i).close();
-		}
+		this.scenario.close();
 	}
 
 	@Test
 	void aHeldLockSurvivesAGracefulFailoverAndWaitersOnOtherShardsAreNotDisturbed() throws Exception {
-		RedisTestCluster cluster = closeLater(RedisTestCluster.startWithReplicas(3));
+		RedisTestCluster cluster = this.scenario.closeLater(RedisTestCluster.startWithReplicas(3));
 		RedisKeyspace keyspace = new RedisKeyspace("failover");
 		String failing = keyOn(cluster, keyspace, 0);
 		String steady = keyOn(cluster, keyspace, 1);
-		RedisLockRegistry holder = registry(cluster, keyspace);
-		RedisLockRegistry other = registry(cluster, keyspace);
+		RedisLockRegistry holder = this.scenario.registry(cluster.newConnectionFactory(), keyspace);
+		RedisLockRegistry other = this.scenario.registry(cluster.newConnectionFactory(), keyspace);
 		LockHold held = holder.acquire(failing, Duration.ofSeconds(5), null).block(Duration.ofSeconds(10));
 		LockHold blocking = holder.acquire(steady, Duration.ofSeconds(5), null).block(Duration.ofSeconds(10));
 		CompletableFuture<Long> waiter = new CompletableFuture<>();
@@ -137,47 +128,20 @@ class ClusterFailoverTests {
 
 	@Test
 	void afterAMasterIsKilledTheLockIsReacquirableWithAHigherTokenAndNoCallHangs() throws Exception {
-		RedisTestCluster cluster = closeLater(RedisTestCluster.startWithReplicas(3));
+		RedisTestCluster cluster = this.scenario.closeLater(RedisTestCluster.startWithReplicas(3));
 		RedisKeyspace keyspace = new RedisKeyspace("killed");
 		String failing = keyOn(cluster, keyspace, 0);
-		RedisLockRegistry holder = registry(cluster, keyspace);
-		RedisLockRegistry other = registry(cluster, keyspace);
+		RedisLockRegistry holder = this.scenario.registry(cluster.newConnectionFactory(), keyspace);
+		RedisLockRegistry other = this.scenario.registry(cluster.newConnectionFactory(), keyspace);
 		LockHold held = holder.acquire(failing, Duration.ofSeconds(5), null).block(Duration.ofSeconds(10));
 
-		long start = System.nanoTime();
-		cluster.killMaster(0);
-		long promotedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		DistributedLock next = other.obtain(failing);
-		List<String> failures = new ArrayList<>();
-		// Either the holder's renewals failed until its lease ended (free then), or a renewal reached the
-		// promoted replica in time and the holder kept the lock (free at its release): both are correct.
-		boolean taken = takeWithin(next, Duration.ofSeconds(10), failures);
-		long reacquiredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-		boolean keptByHolder = !taken;
-		if (keptByHolder) {
-			assertThat(held.isValid()).as("not reacquirable, so still held by its holder").isTrue();
-			held.release().block(Duration.ofSeconds(10));
-			taken = takeWithin(next, Duration.ofSeconds(10), failures);
-		}
-		assertThat(taken).as("reacquired").isTrue();
-		assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
-		// The holder hears at the latest at its release: lost (or the store unreachable), never a hang.
-		Object released = "released before";
-		if (!keptByHolder) {
-			try {
-				held.release().block(Duration.ofSeconds(10));
-				released = "released";
-			}
-			catch (LockException ex) {
-				released = ex.getClass().getSimpleName();
-			}
-		}
+		FailoverScenario.Reacquisition outcome = FailoverScenario.reacquireAfter(() -> cluster.killMaster(0), held, next);
 		LoggerFactory.getLogger(getClass())
 			.info("Master killed: replica promoted after {} ms, lock reacquired elsewhere after {} ms (kept by its holder: {}), failed calls {}, "
-					+ "tokens {} -> {}, the old holder's release: {}", promotedMillis, reacquiredMillis, keptByHolder, failures,
-					held.fencingToken(), next.fencingToken(), released);
-		assertThat(released).isIn("LockLostException", "released", "released before");
-		assertThat(failures).allMatch((message) -> message.contains("'" + failing + "'"));
+					+ "tokens {} -> {}, the old holder's release: {}", outcome.promotedMillis(), outcome.reacquiredMillis(),
+					outcome.keptByHolder(), outcome.failures(), held.fencingToken(), next.fencingToken(), outcome.released());
+		assertThat(outcome.failures()).allMatch((message) -> message.contains("'" + failing + "'"));
 		next.unlock();
 	}
 
@@ -190,35 +154,6 @@ class ClusterFailoverTests {
 				return key;
 			}
 		}
-	}
-
-	private RedisLockRegistry registry(RedisTestCluster cluster, RedisKeyspace keyspace) {
-		LettuceConnectionFactory factory = cluster.newConnectionFactory();
-		closeLater(factory::destroy);
-		return closeLater(new RedisLockRegistry(factory, keyspace, null, OPTIONS));
-	}
-
-	/** Tries {@code lock} for up to {@code within}, each try bounded; failures (their messages) collected. */
-	private static boolean takeWithin(DistributedLock lock, Duration within, List<String> failures) throws Exception {
-		long until = System.nanoTime() + within.toNanos();
-		while (System.nanoTime() < until) {
-			long call = System.nanoTime();
-			try {
-				if (lock.tryLock(Duration.ofSeconds(1), null)) {
-					return true;
-				}
-			}
-			catch (LockUnavailableException ex) {
-				failures.add(ex.getMessage());
-			}
-			assertThat(Duration.ofNanos(System.nanoTime() - call)).as("one tryLock(1 s)").isLessThan(Duration.ofSeconds(8));
-		}
-		return false;
-	}
-
-	private <T extends AutoCloseable> T closeLater(T closeable) {
-		this.closeables.add(closeable);
-		return closeable;
 	}
 
 }
