@@ -83,11 +83,11 @@ class ClusterFailoverTests {
 	 */
 	@Test
 	void aWaiterFollowingItsLocksShardChannelIsWokenByAReleaseAfterTheShardFailedOver() throws Exception {
-		RedisTestCluster cluster = closeLater(RedisTestCluster.startWithReplicas(3));
+		RedisTestCluster cluster = this.scenario.closeLater(RedisTestCluster.startWithReplicas(3));
 		RedisKeyspace keyspace = new RedisKeyspace("moved");
 		String key = keyOn(cluster, keyspace, 0);
-		RedisLockRegistry holder = registry(cluster, keyspace);
-		RedisLockRegistry waiter = registry(cluster, keyspace);
+		RedisLockRegistry holder = this.scenario.registry(cluster.newConnectionFactory(), keyspace);
+		RedisLockRegistry waiter = this.scenario.registry(cluster.newConnectionFactory(), keyspace);
 		RedisLockStore store = (RedisLockStore) waiter.store();
 		assumeTrue(store.sharded(), "the cluster's masters run Redis 6: no sharded pub/sub");
 		String channel = store.releaseChannel(key);
