@@ -85,21 +85,26 @@ class SingleFlightOnClusterTests extends SingleFlightClusterTests {
 		RecordingObserver observer = new RecordingObserver();
 		SingleFlight follower = this.instances.start((b) -> b.observer(observer));
 		for (String key : keysOnEveryMaster()) {
-			CountDownLatch release = new CountDownLatch(1);
-			CountDownLatch leading = new CountDownLatch(1);
-			Future<String> led = this.pool.submit(() -> leader.execute(key, TEXT, () -> {
-				leading.countDown();
-				release.await();
-				return "led:" + key;
-			}));
-			assertThat(leading.await(10, TimeUnit.SECONDS)).isTrue();
-			Future<String> followed = this.pool.submit(() -> follower.execute(key, TEXT, () -> "followed:" + key));
-			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> follower.isFollowing(key));
-			release.countDown();
-			assertThat(led.get(10, TimeUnit.SECONDS)).isEqualTo("led:" + key);
-			assertThat(followed.get(10, TimeUnit.SECONDS)).isEqualTo("led:" + key);
+			leadAndFollow(leader, follower, key);
 		}
 		assertThat(observer.executions()).isZero();
+	}
+
+	/** {@code leader} leads a flight of {@code key} until {@code follower} follows it; both get the leader's value. */
+	private void leadAndFollow(SingleFlight leader, SingleFlight follower, String key) throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch leading = new CountDownLatch(1);
+		Future<String> led = this.pool.submit(() -> leader.execute(key, TEXT, () -> {
+			leading.countDown();
+			release.await();
+			return "led:" + key;
+		}));
+		assertThat(leading.await(10, TimeUnit.SECONDS)).isTrue();
+		Future<String> followed = this.pool.submit(() -> follower.execute(key, TEXT, () -> "followed:" + key));
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> follower.isFollowing(key));
+		release.countDown();
+		assertThat(led.get(10, TimeUnit.SECONDS)).isEqualTo("led:" + key);
+		assertThat(followed.get(10, TimeUnit.SECONDS)).isEqualTo("led:" + key);
 	}
 
 	/**
@@ -118,19 +123,7 @@ class SingleFlightOnClusterTests extends SingleFlightClusterTests {
 		Map<Integer, Long> spublishBefore = this.cluster.commandCalls("spublish");
 		Map<Integer, Long> publishBefore = this.cluster.commandCalls("publish");
 		for (String key : keys) {
-			CountDownLatch release = new CountDownLatch(1);
-			CountDownLatch leading = new CountDownLatch(1);
-			Future<String> led = this.pool.submit(() -> leader.execute(key, TEXT, () -> {
-				leading.countDown();
-				release.await();
-				return "led:" + key;
-			}));
-			assertThat(leading.await(10, TimeUnit.SECONDS)).isTrue();
-			Future<String> followed = this.pool.submit(() -> follower.execute(key, TEXT, () -> "followed:" + key));
-			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> follower.isFollowing(key));
-			release.countDown();
-			assertThat(followed.get(10, TimeUnit.SECONDS)).isEqualTo("led:" + key);
-			assertThat(led.get(10, TimeUnit.SECONDS)).isEqualTo("led:" + key);
+			leadAndFollow(leader, follower, key);
 		}
 		long forwarded = this.cluster.clusterStat("cluster_stats_messages_publish_received")
 				+ this.cluster.clusterStat("cluster_stats_messages_publishshard_received") - forwardedBefore;
