@@ -29,6 +29,12 @@ public final class BlockHoundInstallation implements Extension {
 			// method in Lettuce 6.6 and 6.8). Seen in SingleFlightOnClusterTests as "Unable to connect".
 			.allowBlockingCallsInside("io.lettuce.core.cluster.PooledClusterConnectionProvider$NodeConnectionPostProcessor",
 					"lambda$apply$4")
+			// resilience4j's Spring Boot module keeps each bulkhead's recent events for Actuator in a
+			// ConcurrentEvictingQueue, written under a StampedLock: a permit released on an event loop
+			// publishes an event there and, contended, parks for the length of one ring-buffer write
+			// (seen in AiGatewayAutoConfigurationTests on Boot 4). resilience4j's, not ours.
+			.allowBlockingCallsInside("io.github.resilience4j.circularbuffer.ConcurrentEvictingQueue",
+					"writeConcurrently")
 			.blockingMethodCallback((method) -> {
 				BlockingOperationError error = new BlockingOperationError(method);
 				error.printStackTrace(System.out);
