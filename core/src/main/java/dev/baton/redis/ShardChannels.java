@@ -147,7 +147,9 @@ final class ShardChannels implements AutoCloseable {
 	@Override
 	public void close() {
 		this.events.dispose();
-		opened().thenAccept(StatefulRedisClusterPubSubConnection::closeAsync);
+		// Closed off the caller's thread: Lettuce's close can wait on a node connection that is
+		// still completing its handshake (seen once hanging a test's tear-down on the cluster).
+		opened().thenAccept((open) -> Schedulers.boundedElastic().schedule(open::closeAsync));
 	}
 
 	/** Hands each message to its channel's listener; subscribes again what a master dropped. */
