@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -208,23 +207,39 @@ final class LockGuard implements Guard {
 
 		private final AtomicBoolean closed = new AtomicBoolean();
 
+		/**
+		 * When the hold is observed, the section's token source, which tells the observation
+		 * the token once the method asks for it (a thread's token is issued only then).
+		 */
+		@Nullable
+		private final LockContext.Section section;
+
+		/** Whether the observation was told the token; only the holding thread reads and writes it. */
+		private boolean toldToken;
+
 		HeldLocks(List<DistributedLock> locks) {
 			this.locks = locks;
 			this.observed = LockGuard.this.observer.startHold(keyText());
-			if (this.observed != Observed.NONE) {
-				// The token the method will see, pushed by the last lock taken; read from there, it
-				// cannot throw as the lock's own accessor would if the hold had just been lost.
-				OptionalLong token = LockContext.fencingToken();
-				if (token.isPresent()) {
-					fenced(this.observed, token.getAsLong());
-				}
+			this.section = (this.observed != Observed.NONE) ? LockContext.enter(this::fencingToken) : null;
+		}
+
+		/** The innermost lock's token, as the method sees it, told to the observation the first time. */
+		private long fencingToken() {
+			long token = this.locks.get(this.locks.size() - 1).fencingToken();
+			if (!this.toldToken) {
+				this.toldToken = true;
+				fenced(this.observed, token);
 			}
+			return token;
 		}
 
 		@Override
 		public void close() {
 			if (!this.closed.compareAndSet(false, true)) {
 				return;
+			}
+			if (this.section != null) {
+				this.section.close();
 			}
 			if (this.since != 0L) {
 				LockGuard.this.observer.held(System.nanoTime() - this.since);

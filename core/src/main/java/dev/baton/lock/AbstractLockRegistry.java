@@ -223,6 +223,46 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		}
 	}
 
+	/**
+	 * The fencing token of the key's current local owner, a thread, issued by the store now if
+	 * its hold was granted without one (and cached: asked again, it is the same). Blocks for the
+	 * store's answer, within the store timeout.
+	 * @throws LockLostException if the hold ended: no token is issued to a former holder
+	 * @throws LockUnavailableException if the store did not answer
+	 */
+	long fencingToken(KeyState state) {
+		long token = state.ownerToken();
+		if (token != 0) {
+			return token;
+		}
+		Lease lease = state.lease();
+		if (lease == null || !lease.isValid()) {
+			throw tokenRefused(state.key);
+		}
+		long issued;
+		try {
+			issued = this.store.issueToken(state.key, lease.storeOwner,
+					Math.max(this.options.handoffBudget() - lease.handoffs(), 0)).join();
+		}
+		catch (CompletionException ex) {
+			throw new LockUnavailableException(state.key, Duration.ZERO, (ex.getCause() != null) ? ex.getCause() : ex);
+		}
+		if (issued < 0) {
+			if (state.lease() == lease) {
+				lost(state.key, lease);
+			}
+			throw tokenRefused(state.key);
+		}
+		lease.issued(issued);
+		state.ownerToken(issued);
+		return issued;
+	}
+
+	private static LockLostException tokenRefused(String key) {
+		return new LockLostException("Lock '" + key + "' was lost before its fencing token was asked for: its lease"
+				+ " expired, so no token is issued and the section may not be exclusive", key);
+	}
+
 	/** A local owner now holds the lock: active until it releases it. */
 	void countHold() {
 		this.active.incrementAndGet();

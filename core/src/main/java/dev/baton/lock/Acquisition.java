@@ -198,7 +198,7 @@ final class Acquisition {
 		return this.state == State.ASKING || this.state == State.CONFIRMING || this.state == State.REFIXING;
 	}
 
-	/** The fencing token of the hold, once {@link #isHeld() held}. */
+	/** The fencing token of the hold, once {@link #isHeld() held}; {@code 0} for a thread's not issued yet. */
 	long token() {
 		return this.key.ownerToken();
 	}
@@ -289,9 +289,12 @@ final class Acquisition {
 		this.askedAt = System.nanoTime();
 		long bound = this.registry.callerBound(this.deadline);
 		this.answeredBefore = this.reply != null;
+		// A thread may take its token later, when it asks for it (and most never do); a reactive
+		// hold carries it in its subscriber's context from the start.
 		this.reply = this.registry.store()
 			.acquireNow(this.key.key, this.storeOwner, this.registry.leaseTime(this.lease),
-					AbstractLockRegistry.remaining(this.deadline), this.registry.options().handoffBudget(), this.retry);
+					AbstractLockRegistry.remaining(this.deadline), this.registry.options().handoffBudget(), this.retry,
+					this.owner instanceof Thread);
 		await(State.ASKING, this.reply, (bound > 0) ? this.askedAt + bound : NO_LIMIT);
 	}
 

@@ -34,8 +34,13 @@ public interface DistributedLock extends Lock {
 
 	/**
 	 * The fencing token of the current thread's hold: strictly increasing per key across every
-	 * acquisition and hand-off, so a store can refuse writes that carry an older token.
+	 * hold that asks for one (acquisitions and hand-offs alike), so a store can refuse writes
+	 * that carry an older token. A store may grant a hold without its token when that is cheaper
+	 * (Redis, for a free lock): the first call then asks the store for it, one round trip, and
+	 * every later call during the hold returns the same token at once.
 	 * @throws IllegalStateException if the current thread does not hold the lock
+	 * @throws LockLostException if the hold ended before its token was issued
+	 * @throws LockUnavailableException if the store could not be asked for the token
 	 */
 	long fencingToken();
 

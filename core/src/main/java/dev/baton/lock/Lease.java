@@ -30,10 +30,12 @@ final class Lease {
 	final Duration renewalLease;
 
 	/**
-	 * The last fencing token handed out under this hold; raised on every local hand-off, within
-	 * the tokens the store reserved for them.
+	 * The current local owner's fencing token; raised on every local hand-off, within the tokens
+	 * the store reserved for them. {@code 0} while not issued: the store granted the hold without
+	 * one, and it is issued when its owner first asks ({@link #issued}); the hand-offs before
+	 * that have none either.
 	 */
-	@GuardedBy("TOKEN (atomic increment), by the local owner")
+	@GuardedBy("TOKEN (atomic increment, compare-and-set from 0), by the local owner")
 	private volatile long token;
 
 	/** Local hand-offs since the hold was taken from the store. */
@@ -101,11 +103,19 @@ final class Lease {
 	/**
 	 * Passes the hold to the next local owner: one hand-off more, and the next of the tokens the
 	 * store reserved. Called by the local owner only.
-	 * @return the new owner's fencing token
+	 * @return the new owner's fencing token, or {@code 0} when none was issued under this hold yet
 	 */
 	long handOff() {
 		this.handoffs++;
-		return TOKEN.incrementAndGet(this);
+		return (this.token != 0) ? TOKEN.incrementAndGet(this) : 0;
+	}
+
+	/**
+	 * The store issued the current local owner's token, reserving the rest of the hand-off
+	 * budget after it. Called by the local owner only.
+	 */
+	void issued(long token) {
+		TOKEN.compareAndSet(this, 0, token);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.baton.lock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
@@ -14,17 +15,23 @@ import reactor.util.context.Context;
  */
 public final class LockContext {
 
-	private static final ThreadLocal<Deque<Long>> tokens = ThreadLocal.withInitial(ArrayDeque::new);
+	private static final ThreadLocal<Deque<LongSupplier>> tokens = ThreadLocal.withInitial(ArrayDeque::new);
 
 	private static final String CONTEXT_KEY = LockContext.class.getName();
 
 	private LockContext() {
 	}
 
-	/** The innermost lock's fencing token on this thread, if a blocking section holds one. */
+	/**
+	 * The innermost lock's fencing token on this thread, if a blocking section holds one. A
+	 * thread's hold is granted without its token when that is cheaper (a free Redis lock): the
+	 * first call asks the store for it (one round trip), later ones answer at once.
+	 * @throws LockLostException if the hold ended before its token was issued
+	 * @throws LockUnavailableException if the store could not be asked
+	 */
 	public static OptionalLong fencingToken() {
-		Long token = tokens.get().peek();
-		return (token != null) ? OptionalLong.of(token) : OptionalLong.empty();
+		LongSupplier token = tokens.get().peek();
+		return (token != null) ? OptionalLong.of(token.getAsLong()) : OptionalLong.empty();
 	}
 
 	/** The innermost lock's fencing token in a reactive section; empty outside one. */
@@ -49,7 +56,19 @@ public final class LockContext {
 	 * @return the section; close it on the same thread when the section ends
 	 */
 	public static Section enter(LockHold hold) {
-		push(hold.fencingToken());
+		long token = hold.fencingToken();
+		return enter(() -> token);
+	}
+
+	/**
+	 * Makes a source of the section's fencing token the current thread's, asked only when
+	 * {@link #fencingToken()} is called: for a guard that wraps a thread's own lock, to learn of
+	 * the token when the section asks for it.
+	 * @param token gives the token; may throw as {@link #fencingToken()} does
+	 * @return the section; close it on the same thread when the section ends
+	 */
+	public static Section enter(LongSupplier token) {
+		push(token);
 		return LockContext::pop;
 	}
 
@@ -64,7 +83,7 @@ public final class LockContext {
 	}
 
 	/** Makes {@code token} the current thread's until {@link #pop()}. */
-	static void push(long token) {
+	static void push(LongSupplier token) {
 		tokens.get().push(token);
 	}
 

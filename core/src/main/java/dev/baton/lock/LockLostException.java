@@ -15,4 +15,12 @@ public class LockLostException extends LockException {
 				+ " ms): its lease expired, so the section may not have been exclusive", null, key, held, null);
 	}
 
+	/**
+	 * @param message what was lost, and when it was found out
+	 * @param key the lock's key
+	 */
+	public LockLostException(String message, String key) {
+		super(message, null, key, Duration.ZERO, null);
+	}
+
 }

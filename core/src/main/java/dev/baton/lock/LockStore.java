@@ -37,6 +37,29 @@ interface LockStore {
 	}
 
 	/**
+	 * {@link #acquireNow(String, String, Duration, Duration, int, boolean)} for a caller that may
+	 * take its fencing token later: a store may then grant the hold without one
+	 * ({@link Attempt#token()} {@code 0}) when that is cheaper, and issue it on request by
+	 * {@link #issueToken}. Stores that always issue one ignore the hint.
+	 * @param tokenLater whether the hold may be granted without its token
+	 */
+	default CompletableFuture<Attempt> acquireNow(String key, String owner, Duration lease, Duration willWait,
+			int handoffs, boolean retry, boolean tokenLater) {
+		return acquireNow(key, owner, lease, willWait, handoffs, retry);
+	}
+
+	/**
+	 * Issues the fencing token of a hold granted without one, to its holder.
+	 * @param handoffs how many local hand-offs the hold may still make: the tokens after the one
+	 * returned are reserved for them
+	 * @return the token, or {@code -1} when the owner no longer holds the lock
+	 */
+	default CompletableFuture<Long> issueToken(String key, String owner, int handoffs) {
+		return CompletableFuture.failedFuture(
+				new UnsupportedOperationException(getClass().getSimpleName() + " grants every hold its token"));
+	}
+
+	/**
 	 * Releases the owner's hold.
 	 * @return {@code true} if released, {@code false} if the owner no longer held it
 	 */

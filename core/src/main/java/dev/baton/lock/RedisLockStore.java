@@ -40,8 +40,17 @@ final class RedisLockStore implements LockStore {
 	/** What acquire and release both read of the fair queue. */
 	private static final String QUEUE = "dev/baton/lock/queue.lua";
 
+	/** How fencing tokens are issued, shared by acquire and token. */
+	private static final String FENCE = "dev/baton/lock/fence.lua";
+
 	private static final LuaScript ACQUIRE = LuaScript.fromClasspath("dev/baton/lock/acquire.lua", ReturnType.INTEGER,
-			StoredFormat.LIBRARY, QUEUE);
+			StoredFormat.LIBRARY, QUEUE, FENCE);
+
+	private static final LuaScript TOKEN = LuaScript.fromClasspath("dev/baton/lock/token.lua", ReturnType.INTEGER,
+			FENCE);
+
+	private static final LuaScript RELEASE_OWN = LuaScript.fromClasspath("dev/baton/lock/release-own.lua",
+			ReturnType.INTEGER);
 
 	private static final LuaScript RELEASE = LuaScript.fromClasspath("dev/baton/lock/release.lua", ReturnType.INTEGER,
 			StoredFormat.LIBRARY, QUEUE);
@@ -49,6 +58,8 @@ final class RedisLockStore implements LockStore {
 	private static final LuaScript RENEW = LuaScript.fromClasspath("dev/baton/lock/renew.lua", ReturnType.INTEGER);
 
 	private static final LuaScript CANCEL = LuaScript.fromClasspath("dev/baton/lock/cancel.lua", ReturnType.INTEGER);
+
+	private static final CompletableFuture<Boolean> RELEASED = CompletableFuture.completedFuture(true);
 
 	private final ScriptConnection redis;
 
@@ -138,6 +149,33 @@ final class RedisLockStore implements LockStore {
 	@Override
 	public CompletableFuture<Attempt> acquireNow(String key, String owner, Duration lease, Duration willWait,
 			int handoffs, boolean retry) {
+		return acquireNow(key, owner, lease, willWait, handoffs, retry, false);
+	}
+
+	/**
+	 * A first try that may leave the token for later takes a free lock with one plain
+	 * {@code SET NX PX} (a lock with waiters is never absent: held, flagged or kept for the head
+	 * of the queue), the cheapest write Redis has; only when the lock is not free does the
+	 * script run, which queues the caller.
+	 */
+	@Override
+	public CompletableFuture<Attempt> acquireNow(String key, String owner, Duration lease, Duration willWait,
+			int handoffs, boolean retry, boolean tokenLater) {
+		if (!tokenLater || retry) {
+			return acquireByScript(key, owner, lease, willWait, handoffs, retry);
+		}
+		return this.redis.setIfAbsent(lockKey(key), owner, lease, this.deadline)
+			.thenCompose((taken) -> taken ? tokenless()
+					: acquireByScript(key, owner, lease, willWait, handoffs, false));
+	}
+
+	private CompletableFuture<Attempt> tokenless() {
+		// Sharded: an owner's first try never follows a channel yet, so there is nothing to stop.
+		return CompletableFuture.completedFuture(Attempt.acquired(0));
+	}
+
+	private CompletableFuture<Attempt> acquireByScript(String key, String owner, Duration lease, Duration willWait,
+			int handoffs, boolean retry) {
 		CompletableFuture<Attempt> reply = ACQUIRE
 			.<Long>call(this.redis, acquireKeys(key),
 					acquireArgs(owner, lease, willWait, handoffs, retry, clockMicros()), this.deadline)
@@ -151,6 +189,15 @@ final class RedisLockStore implements LockStore {
 				return attempt(answer);
 			});
 		return this.sharded ? reply.thenCompose((attempt) -> followed(key, owner, willWait, attempt)) : reply;
+	}
+
+	@Override
+	public CompletableFuture<Long> issueToken(String key, String owner, int handoffs) {
+		long floor = clockMicros();
+		String lockKey = lockKey(key);
+		return TOKEN.<Long>call(this.redis, List.of(lockKey, lockKey + ":fence"),
+				List.of(owner, Long.toString(floor), Long.toString(floor + handoffs), Integer.toString(handoffs)),
+				this.deadline);
 	}
 
 	/**
@@ -224,11 +271,18 @@ final class RedisLockStore implements LockStore {
 			.map((result) -> result >= 0);
 	}
 
+	/**
+	 * The common release, of a hold nobody queued for, is one compare-and-delete of one key and
+	 * one argument; only when that finds the value flagged (someone queued) or not the owner's
+	 * does the full release run, which wakes the waiters.
+	 */
 	@Override
 	public CompletableFuture<Boolean> releaseNow(String key, String owner) {
 		stopFollowing(owner);
-		return RELEASE.<Long>call(this.redis, waitKeys(key), releaseArgs(key, owner), this.deadline)
-			.thenApply((result) -> result >= 0);
+		return RELEASE_OWN.<Long>call(this.redis, List.of(lockKey(key)), List.of(owner), this.deadline)
+			.thenCompose((plain) -> (plain == 0L) ? RELEASED
+					: RELEASE.<Long>call(this.redis, waitKeys(key), releaseArgs(key, owner), this.deadline)
+						.thenApply((result) -> result >= 0));
 	}
 
 	/** What release and cancel publish: on which channel, the caller's key for the waiters to match, and how. */

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 import reactor.core.scheduler.Schedulers;
 
@@ -16,7 +17,7 @@ import reactor.core.scheduler.Schedulers;
  * (they cost a few microseconds per lock, on a call that is one round trip): a free lock costs
  * the store's round trip and a park.
  */
-final class ThreadLock implements DistributedLock {
+final class ThreadLock implements DistributedLock, LongSupplier {
 
 	/** "Forever" for {@link #lock()}, short of overflowing a nanosecond deadline. */
 	private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE / 4);
@@ -89,7 +90,7 @@ final class ThreadLock implements DistributedLock {
 		catch (LockAcquisitionException ex) {
 			return false;
 		}
-		LockContext.push(acquisition.token());
+		LockContext.push(this);
 		return true;
 	}
 
@@ -177,13 +178,26 @@ final class ThreadLock implements DistributedLock {
 		return lease != null && lease.isValid();
 	}
 
+	/**
+	 * The hold's fencing token. A thread's hold on a free lock is granted without one (the
+	 * cheapest acquisition: a plain {@code SET NX}); it is issued at the first call, one round
+	 * trip to the store, and is the same at every later call during the hold.
+	 * @throws LockLostException if the hold ended before its token was issued
+	 * @throws LockUnavailableException if the store did not answer
+	 */
 	@Override
 	public long fencingToken() {
 		KeyState state = this.registry.state(this.key);
 		if (state == null || !state.isOwner(Thread.currentThread())) {
 			throw new IllegalStateException("Lock '" + this.key + "' is not held by the current thread");
 		}
-		return state.ownerToken();
+		return this.registry.fencingToken(state);
+	}
+
+	/** The token, for {@link LockContext}. */
+	@Override
+	public long getAsLong() {
+		return fencingToken();
 	}
 
 	/** Handles are equal when they are of one registry and one key: they are the same lock. */

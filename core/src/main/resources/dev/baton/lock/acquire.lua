@@ -1,6 +1,6 @@
 -- Acquires a lock or queues the caller as a waiter.
 -- (MARKED, LATER, REFUSED and FORMAT come from format.lua, epochMillis and firstLiveWaiter from
--- queue.lua, both put in front of this script.)
+-- queue.lua, issueToken from fence.lua, all put in front of this script.)
 --
 -- Format 1 (see format.lua): the values below, unmarked. A lock value or a first waiter of a later
 -- format is never taken, waited for nor flagged: the script answers an error naming both formats.
@@ -20,8 +20,7 @@
 -- ARGV[7]  ARGV[5] + ARGV[4], written out by the caller: the fence to record when the token is
 --          the caller's clock (the common case), so no number is written out here
 --
--- Returns  token > 0   acquired, with a fresh fencing token (or the hold's own, when its owner
---                      asks again)
+-- Returns  token > 0   acquired, with a fresh fencing token (also when its owner asks again)
 --          -(ms + 1)   not acquired; ms is how long until it is worth trying again at the
 --                      latest (the lease left, or until the waiter ahead lapses)
 --          error "BATON_FORMAT <found> 1"  the lock or its first waiter is of a later format
@@ -29,50 +28,33 @@
 -- One integer rather than a pair: the cheapest reply to read on the hot path.
 --
 -- Every redis.call costs the script about as much as a whole PING costs the server, so the
--- common case, a free lock with nobody queued, is kept to two of them. The queue is not looked
--- at there: a lock with waiters is never absent but held, flagged, or kept for the head. Only
--- when it expired under its waiters (its holder died) may a newcomer take it ahead of them.
+-- common case, a free lock with nobody queued, is kept to two of them (and a thread's first try
+-- takes a free lock with a plain SET NX instead, leaving its token for when it is asked for:
+-- token.lua). The queue is not looked at there: a lock with waiters is never absent but held,
+-- flagged, or kept for the head. Only when it expired under its waiters (its holder died) may a
+-- newcomer take it ahead of them.
 
--- How long the fence outlives its key's last acquisition, ms; past it, tokens go on from the clock.
-local FENCE_RETENTION = 86400000
 -- A queued waiter's entry lapses this long after its next expected try, ms, so a waiter that
 -- died blocks the queue for a bounded time only.
 local QUEUE_GRACE = 2000
 
 local owner = ARGV[1]
 
--- Fencing tokens: strictly increasing per key, and never below the acquiring instance's clock
--- in microseconds, so they keep increasing after the fence key lapsed or was evicted (a holder
--- whose lease could still run took its token at least that lease ago), and the masters of a
--- Redlock, all given the same clock by one acquisition, issue comparable tokens. The caller's
--- clock rather than Redis's TIME: one call fewer, and one clock per acquisition. A hold
--- reserves its own token and ARGV[4] more for the local hand-offs it may make, so the next
--- hold's token is above all of them even if this one never comes back to say how many it used
--- (it crashed, or its lease ran out). One SET ... GET both reads the last reservation and
--- records this one, as the caller wrote it out (Redis writing out a Lua number costs about a
--- quarter of the call: 0.45 of 1.7 us, measured in a loop). Only when the clock is not ahead
--- of the fence does a number go to SET, which Redis writes out in full (tokens stay far below
--- 2^53, where a Lua number stops being an exact integer).
-local function issueToken()
-  local token = tonumber(ARGV[5])
-  local last = tonumber(redis.call('SET', KEYS[2], ARGV[7], 'PX', FENCE_RETENTION, 'GET') or 0)
-  if last >= token then
-    token = last + 1
-    redis.call('SET', KEYS[2], token + tonumber(ARGV[4]), 'PX', FENCE_RETENTION)
-  end
-  return token
+-- The token of a hold taken here, reserving ARGV[4] more for its local hand-offs (fence.lua).
+local function token()
+  return issueToken(KEYS[2], ARGV[5], ARGV[7], ARGV[4])
 end
 
 if ARGV[6] ~= '1' and redis.call('SET', KEYS[1], owner, 'NX', 'PX', ARGV[2]) then
-  return issueToken()
+  return token()
 end
 
 local holder = redis.call('GET', KEYS[1])
 if holder == owner or holder == owner .. '+' then
+  -- The same hold asking again: its earlier answer never reached it (or it took the lock
+  -- without a token, by a plain SET NX), so a fresh token is as good as any, and safe.
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  -- Nobody else was issued a token since: the fence still ends this hold's reservation.
-  local last = tonumber(redis.call('GET', KEYS[2]))
-  return last and (last - tonumber(ARGV[4])) or issueToken()
+  return token()
 end
 -- Someone else's value, read only here, off the fast path: one of a later format may mean held
 -- (or kept) in a way this version cannot see, so it is left as it is and reported.
@@ -97,7 +79,7 @@ if free and (head == nil or head == owner) then
   local value = owner
   if head ~= nil and redis.call('EXISTS', KEYS[3]) == 1 then value = owner .. '+' end
   redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
-  return issueToken()
+  return token()
 end
 
 local wait
