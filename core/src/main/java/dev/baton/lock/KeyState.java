@@ -221,6 +221,11 @@ final class KeyState {
 		return !this.waiters.isEmpty();
 	}
 
+	/** How many local owners wait for the key (for tests and diagnostics). */
+	synchronized int localWaiters() {
+		return this.waiters.size();
+	}
+
 	synchronized long ownerToken() {
 		return this.ownerToken;
 	}
