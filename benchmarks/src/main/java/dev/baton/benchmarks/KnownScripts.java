@@ -11,9 +11,14 @@ final class KnownScripts {
 
 	private static final String LOCK = "dev/baton/lock/";
 
-	private static final Map<String, String> BATON = Map.of(sha(LOCK + "queue.lua", LOCK + "acquire.lua"),
-			"Baton acquire.lua", sha(LOCK + "queue.lua", LOCK + "release.lua"), "Baton release.lua",
-			sha(LOCK + "renew.lua"), "Baton renew.lua", sha(LOCK + "cancel.lua"), "Baton cancel.lua");
+	private static final String FORMAT = "dev/baton/redis/format.lua";
+
+	private static final Map<String, String> BATON = Map.of(
+			sha(FORMAT, LOCK + "queue.lua", LOCK + "fence.lua", LOCK + "acquire.lua"), "Baton acquire.lua",
+			sha(FORMAT, LOCK + "queue.lua", LOCK + "release.lua"), "Baton release.lua",
+			sha(LOCK + "release-own.lua"), "Baton release-own.lua", sha(LOCK + "fence.lua", LOCK + "token.lua"),
+			"Baton token.lua", sha(LOCK + "renew.lua"), "Baton renew.lua", sha(LOCK + "cancel.lua"),
+			"Baton cancel.lua");
 
 	private KnownScripts() {
 	}

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.baton.WaitRecorder;
 import dev.baton.annotation.DistributedLock;
@@ -89,7 +90,7 @@ public final class DistributedLockAspect implements MethodInterceptor, Disposabl
 			keys.add(this.expressions.evaluate(method, expression, args, joinPoint.getTarget()));
 		}
 		LockGuard guard = new LockGuard(this.registry, spec.recorder(), spec.name(), List.copyOf(keys), spec.waitTime(),
-				spec.lease(), spec.onTimeout().outcome(), spec.holdAtLeast(), this.minimumHold);
+				spec.lease(), spec.onTimeout().outcome(), spec.holdAtLeast(), this.minimumHold, spec.asksForToken());
 		return GuardedInvocation.proceed(joinPoint, spec.kind(), guard, spec.onTimeout());
 	}
 
@@ -116,7 +117,8 @@ public final class DistributedLockAspect implements MethodInterceptor, Disposabl
 				this.durations.resolve(method, "leaseTime", annotation.leaseTime()),
 				positive(this.durations.resolve(method, "holdAtLeast", annotation.holdAtLeast())),
 				annotation.condition().isEmpty() ? null : annotation.condition(), ReturnKind.of(method),
-				timeoutPolicy(method, beanClass, annotation, this.defaultOnTimeout), this.observer.recorder(name));
+				timeoutPolicy(method, beanClass, annotation, this.defaultOnTimeout), this.observer.recorder(name),
+				new AtomicBoolean());
 	}
 
 	@Nullable
@@ -136,7 +138,7 @@ public final class DistributedLockAspect implements MethodInterceptor, Disposabl
 
 	private record LockSpec(String name, List<String> expressions, Duration waitTime, Duration lease,
 			@Nullable Duration holdAtLeast, @Nullable String condition, ReturnKind kind, TimeoutPolicy onTimeout,
-			WaitRecorder recorder) {
+			WaitRecorder recorder, AtomicBoolean asksForToken) {
 	}
 
 }

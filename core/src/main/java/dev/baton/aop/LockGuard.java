@@ -53,14 +53,25 @@ final class LockGuard implements Guard {
 	private final MinimumHold minimumHold;
 
 	/**
+	 * Whether the method's last call asked for its fencing token (one per method): the next
+	 * takes the innermost lock with its token then, in one round trip, instead of asking for it
+	 * afterwards. Written by every call that holds its locks on its thread; a stale read costs a
+	 * round trip or a script, never a wrong token.
+	 */
+	private final AtomicBoolean asksForToken;
+
+	/**
 	 * @param timeoutOutcome how a wait that runs out is counted: {@code TIMEOUT}, or what the
 	 * method's timeout policy makes of it
 	 * @param holdAtLeast the shortest hold, or {@code null}: the release waits on a timer until
 	 * this long after the locks were taken
 	 * @param minimumHold the timers of such releases
+	 * @param asksForToken whether the method's last call asked for its fencing token
 	 */
 	LockGuard(DistributedLockRegistry registry, WaitRecorder observer, String name, List<String> keys, Duration wait,
-			Duration lease, Outcome timeoutOutcome, @Nullable Duration holdAtLeast, MinimumHold minimumHold) {
+			Duration lease, Outcome timeoutOutcome, @Nullable Duration holdAtLeast, MinimumHold minimumHold,
+			AtomicBoolean asksForToken) {
+		this.asksForToken = asksForToken;
 		this.registry = registry;
 		this.observer = observer;
 		this.name = name;
@@ -86,11 +97,15 @@ final class LockGuard implements Guard {
 		long start = System.nanoTime();
 		Observed wait = this.observer.startWait(keyText());
 		List<DistributedLock> taken = new ArrayList<>(this.keys.size());
-		for (String key : this.keys) {
+		boolean withToken = this.asksForToken.get();
+		for (int i = 0; i < this.keys.size(); i++) {
+			String key = this.keys.get(i);
 			DistributedLock lock = this.registry.obtain(key);
 			boolean acquired;
 			try {
-				acquired = lock.tryLock(remaining(start), this.lease);
+				// The method sees the innermost lock's token only.
+				acquired = (withToken && i == this.keys.size() - 1) ? lock.tryLockWithToken(remaining(start), this.lease)
+						: lock.tryLock(remaining(start), this.lease);
 			}
 			catch (InterruptedException | RuntimeException ex) {
 				waited(wait, Outcome.ERROR, start, ex);
@@ -168,7 +183,9 @@ final class LockGuard implements Guard {
 	 * when someone observes holds: otherwise neither the token nor its text is made.
 	 */
 	private static void fenced(Observed hold, long fencingToken) {
-		hold.detail(LockObserver.FENCING_TOKEN, Long.toString(fencingToken));
+		if (hold != Observed.NONE) {
+			hold.detail(LockObserver.FENCING_TOKEN, Long.toString(fencingToken));
+		}
 	}
 
 	private void waited(Observed wait, Outcome outcome, long start, @Nullable Throwable error) {
@@ -208,26 +225,25 @@ final class LockGuard implements Guard {
 		private final AtomicBoolean closed = new AtomicBoolean();
 
 		/**
-		 * When the hold is observed, the section's token source, which tells the observation
-		 * the token once the method asks for it (a thread's token is issued only then).
+		 * The section's token source: it notes whether the method asks for the token (the next
+		 * call then takes it with the lock) and tells an observed hold the token then.
 		 */
-		@Nullable
 		private final LockContext.Section section;
 
-		/** Whether the observation was told the token; only the holding thread reads and writes it. */
-		private boolean toldToken;
+		/** Whether the method asked for the token; only the holding thread reads and writes it. */
+		private boolean askedForToken;
 
 		HeldLocks(List<DistributedLock> locks) {
 			this.locks = locks;
 			this.observed = LockGuard.this.observer.startHold(keyText());
-			this.section = (this.observed != Observed.NONE) ? LockContext.enter(this::fencingToken) : null;
+			this.section = LockContext.enter(this::fencingToken);
 		}
 
-		/** The innermost lock's token, as the method sees it, told to the observation the first time. */
+		/** The innermost lock's token, as the method sees it; the first time, noted and told to the observation. */
 		private long fencingToken() {
 			long token = this.locks.get(this.locks.size() - 1).fencingToken();
-			if (!this.toldToken) {
-				this.toldToken = true;
+			if (!this.askedForToken) {
+				this.askedForToken = true;
 				fenced(this.observed, token);
 			}
 			return token;
@@ -238,8 +254,9 @@ final class LockGuard implements Guard {
 			if (!this.closed.compareAndSet(false, true)) {
 				return;
 			}
-			if (this.section != null) {
-				this.section.close();
+			this.section.close();
+			if (LockGuard.this.asksForToken.get() != this.askedForToken) {
+				LockGuard.this.asksForToken.set(this.askedForToken);
 			}
 			if (this.since != 0L) {
 				LockGuard.this.observer.held(System.nanoTime() - this.since);

@@ -76,6 +76,13 @@ final class Acquisition {
 
 	private final Object owner;
 
+	/**
+	 * Whether the hold may be granted without its fencing token: a thread asks for it later if
+	 * at all (and most never do); a reactive hold carries it in its subscriber's context from
+	 * the start.
+	 */
+	private final boolean tokenLater;
+
 	@Nullable
 	private final Duration lease;
 
@@ -120,6 +127,15 @@ final class Acquisition {
 	@GuardedBy(DRIVER)
 	private boolean answeredBefore;
 
+	/**
+	 * Why the store's last answer was "ask again shortly" rather than busy (a cluster slot
+	 * halfway through a migration); {@code null} after any other answer. Reported if the wait
+	 * runs out before the store settles.
+	 */
+	@Nullable
+	@GuardedBy(DRIVER)
+	private Throwable unsettled;
+
 	@GuardedBy(DRIVER)
 	private long askedAt;
 
@@ -128,13 +144,14 @@ final class Acquisition {
 	private CompletableFuture<Void> wake;
 
 	private Acquisition(AbstractLockRegistry registry, KeyState key, Object owner, @Nullable Duration lease,
-			long start, long deadline) {
+			long start, long deadline, boolean tokenLater) {
 		this.registry = registry;
 		this.key = key;
 		this.owner = owner;
 		this.lease = lease;
 		this.start = start;
 		this.deadline = deadline;
+		this.tokenLater = tokenLater;
 	}
 
 	/**
@@ -146,9 +163,21 @@ final class Acquisition {
 	 */
 	static Acquisition start(AbstractLockRegistry registry, String key, Object owner, Duration wait,
 			@Nullable Duration lease, long start) {
+		return start(registry, key, owner, wait, lease, start, owner instanceof Thread);
+	}
+
+	/**
+	 * {@link #start(AbstractLockRegistry, String, Object, Duration, Duration, long)}, saying
+	 * whether the hold may be granted without its fencing token.
+	 * @param tokenLater {@code true} when the owner asks for the token later if at all (a
+	 * thread; the store may then take a free lock more cheaply), {@code false} when it wants it
+	 * with the lock
+	 */
+	static Acquisition start(AbstractLockRegistry registry, String key, Object owner, Duration wait,
+			@Nullable Duration lease, long start, boolean tokenLater) {
 		long deadline = start + wait.toNanos();
 		KeyState state = registry.join(key);
-		Acquisition acquisition = new Acquisition(registry, state, owner, lease, start, deadline);
+		Acquisition acquisition = new Acquisition(registry, state, owner, lease, start, deadline, tokenLater);
 		try {
 			acquisition.enter();
 		}
@@ -289,12 +318,10 @@ final class Acquisition {
 		this.askedAt = System.nanoTime();
 		long bound = this.registry.callerBound(this.deadline);
 		this.answeredBefore = this.reply != null;
-		// A thread may take its token later, when it asks for it (and most never do); a reactive
-		// hold carries it in its subscriber's context from the start.
 		this.reply = this.registry.store()
 			.acquireNow(this.key.key, this.storeOwner, this.registry.leaseTime(this.lease),
 					AbstractLockRegistry.remaining(this.deadline), this.registry.options().handoffBudget(), this.retry,
-					this.owner instanceof Thread);
+					this.tokenLater);
 		await(State.ASKING, this.reply, (bound > 0) ? this.askedAt + bound : NO_LIMIT);
 	}
 
@@ -302,9 +329,9 @@ final class Acquisition {
 		if (!completed) {
 			// The store did not answer within the caller's wait: unavailable, unless it answered
 			// this hold before (then a busy lock's retry was cut short by the deadline).
-			throw this.answeredBefore ? timedOut()
-					: new LockUnavailableException(this.key.key, AbstractLockRegistry.elapsed(this.start),
-							new TimeoutException("No answer within the wait"));
+			throw (this.answeredBefore && this.unsettled == null) ? timedOut()
+					: unavailable((this.unsettled != null) ? this.unsettled
+							: new TimeoutException("No answer within the wait"));
 		}
 		Attempt attempt = (Attempt) outcome();
 		if (attempt.acquired()) {
@@ -312,9 +339,10 @@ final class Acquisition {
 			held();
 			return;
 		}
+		this.unsettled = attempt.unsettled();
 		long left = this.deadline - System.nanoTime();
 		if (left <= 0) {
-			throw timedOut();
+			throw (this.unsettled != null) ? unavailable(this.unsettled) : timedOut();
 		}
 		await(State.NAPPING, this.wake, System.nanoTime() + Math.min(attempt.retryIn().toNanos(), left));
 	}
@@ -339,6 +367,10 @@ final class Acquisition {
 		catch (CompletionException ex) {
 			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
 		}
+	}
+
+	private LockUnavailableException unavailable(Throwable cause) {
+		return new LockUnavailableException(this.key.key, AbstractLockRegistry.elapsed(this.start), cause);
 	}
 
 	private LockAcquisitionException timedOut() {

@@ -29,6 +29,19 @@ public interface DistributedLock extends Lock {
 	 */
 	boolean tryLock(Duration wait, Duration lease) throws InterruptedException;
 
+	/**
+	 * {@link #tryLock(Duration, Duration)} for a section that will use its fencing token: the
+	 * token comes with the lock, in the same round trip, where {@link #fencingToken()} after a
+	 * plain {@code tryLock} may take one more (see there). {@code @DistributedLock} methods take
+	 * their locks this way once a call of the method has asked for the token.
+	 * @return whether the lock was acquired
+	 * @throws InterruptedException if interrupted while waiting; nothing is held then
+	 * @throws LockUnavailableException if the store cannot be reached
+	 */
+	default boolean tryLockWithToken(Duration wait, Duration lease) throws InterruptedException {
+		return tryLock(wait, lease);
+	}
+
 	/** Whether the current thread holds this lock and its lease has not been lost. */
 	boolean isHeldByCurrentThread();
 

@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.lang.Nullable;
+
 /**
  * Where holds live: one Redis, a Redlock quorum, or this JVM. Every operation is one atomic
  * step on the store; the registry above it does the waiting, local queueing and renewal.
@@ -82,15 +84,25 @@ interface LockStore {
 	 */
 	void onRelease(java.util.function.Consumer<String> listener);
 
-	/** The outcome of one acquire step. */
-	record Attempt(boolean acquired, long token, Duration retryIn) {
+	/**
+	 * The outcome of one acquire step.
+	 * @param unsettled when the store could not say this time but asks to be asked again after
+	 * {@code retryIn} (a Redis Cluster slot halfway through a migration answers
+	 * {@code TRYAGAIN}): why; the caller retries within its wait, and reports the lock
+	 * unavailable for this reason if its wait runs out first
+	 */
+	record Attempt(boolean acquired, long token, Duration retryIn, @Nullable Throwable unsettled) {
 
 		static Attempt acquired(long token) {
-			return new Attempt(true, token, Duration.ZERO);
+			return new Attempt(true, token, Duration.ZERO, null);
 		}
 
 		static Attempt busy(Duration retryIn) {
-			return new Attempt(false, 0, retryIn);
+			return new Attempt(false, 0, retryIn, null);
+		}
+
+		static Attempt unsettled(Duration retryIn, Throwable why) {
+			return new Attempt(false, 0, retryIn, why);
 		}
 
 	}

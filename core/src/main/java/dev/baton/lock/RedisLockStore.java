@@ -16,6 +16,7 @@ import dev.baton.redis.ScriptConnection;
 import dev.baton.redis.StoredFormat;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.lang.Nullable;
 
@@ -58,6 +59,9 @@ final class RedisLockStore implements LockStore {
 	private static final LuaScript RENEW = LuaScript.fromClasspath("dev/baton/lock/renew.lua", ReturnType.INTEGER);
 
 	private static final LuaScript CANCEL = LuaScript.fromClasspath("dev/baton/lock/cancel.lua", ReturnType.INTEGER);
+
+	/** How long an acquisition waits before asking again after a {@code TRYAGAIN}: a slot's few keys move in milliseconds. */
+	private static final Duration TRY_AGAIN_PAUSE = Duration.ofMillis(25);
 
 	private static final CompletableFuture<Boolean> RELEASED = CompletableFuture.completedFuture(true);
 
@@ -182,6 +186,9 @@ final class RedisLockStore implements LockStore {
 			// One stage, as thenApply would be: the failure is read only when there is one.
 			.handle((answer, ex) -> {
 				if (ex != null) {
+					if (isTryAgain(ex)) {
+						return Attempt.unsettled(TRY_AGAIN_PAUSE, NestedExceptionUtils.getMostSpecificCause(ex));
+					}
 					Throwable failure = formatError(key, ex);
 					throw (failure instanceof CompletionException completion) ? completion
 							: new CompletionException(failure);
@@ -189,6 +196,15 @@ final class RedisLockStore implements LockStore {
 				return attempt(answer);
 			});
 		return this.sharded ? reply.thenCompose((attempt) -> followed(key, owner, willWait, attempt)) : reply;
+	}
+
+	/**
+	 * Redis Cluster's answer to a script whose keys are split between two masters while their
+	 * slot migrates (the lock key moved, its fence not yet): ask again shortly.
+	 */
+	private static boolean isTryAgain(Throwable ex) {
+		String message = NestedExceptionUtils.getMostSpecificCause(ex).getMessage();
+		return message != null && message.startsWith("TRYAGAIN");
 	}
 
 	@Override
@@ -208,6 +224,9 @@ final class RedisLockStore implements LockStore {
 	private CompletableFuture<Attempt> followed(String key, String owner, Duration willWait, Attempt attempt) {
 		if (attempt.acquired()) {
 			stopFollowing(owner);
+			return CompletableFuture.completedFuture(attempt);
+		}
+		if (attempt.unsettled() != null) {
 			return CompletableFuture.completedFuture(attempt);
 		}
 		String channel = releaseChannel(key);

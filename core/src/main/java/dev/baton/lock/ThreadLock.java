@@ -76,12 +76,21 @@ final class ThreadLock implements DistributedLock, LongSupplier {
 
 	@Override
 	public boolean tryLock(Duration wait, Duration lease) throws InterruptedException {
+		return tryLock(wait, lease, true);
+	}
+
+	@Override
+	public boolean tryLockWithToken(Duration wait, Duration lease) throws InterruptedException {
+		return tryLock(wait, lease, false);
+	}
+
+	private boolean tryLock(Duration wait, Duration lease, boolean tokenLater) throws InterruptedException {
 		if (Thread.interrupted()) {
 			throw new InterruptedException();
 		}
 		mayBlock();
 		Acquisition acquisition = Acquisition.start(this.registry, this.key, Thread.currentThread(), wait, lease,
-				System.nanoTime());
+				System.nanoTime(), tokenLater);
 		try {
 			while (!acquisition.isHeld()) {
 				acquisition.advance(park(acquisition));

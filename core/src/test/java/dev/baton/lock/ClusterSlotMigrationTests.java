@@ -3,6 +3,10 @@ package dev.baton.lock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import dev.baton.redis.RedisKeyspace;
 import dev.baton.test.RedisTestCluster;
@@ -21,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * A lock's slot migrating between masters of a real cluster, on a cluster of the test's own:
  * halfway (the lock key moved, its fence not yet), Redis answers the lock's scripts
- * {@code TRYAGAIN}; a lock call then reports {@link LockUnavailableException} naming the key,
- * never a Lettuce exception, and once the slot has moved the lock works on its new master
- * with tokens that kept increasing.
+ * {@code TRYAGAIN}; an acquisition asks again within its wait and, if the wait runs out first,
+ * reports {@link LockUnavailableException} naming the key, never a Lettuce exception; a longer
+ * wait takes the lock on its new master once the slot has moved, with a token that kept
+ * increasing.
  */
 class ClusterSlotMigrationTests {
 
@@ -37,7 +42,7 @@ class ClusterSlotMigrationTests {
 	}
 
 	@Test
-	void aLockCallDuringAMigrationReportsTheLockUnavailableAndTheLockWorksOnItsNewMaster() throws Exception {
+	void anAcquisitionDuringAMigrationAsksAgainWithinItsWaitAndTakesTheLockOnItsNewMaster() throws Exception {
 		RedisTestCluster cluster = closeLater(RedisTestCluster.start(3));
 		RedisKeyspace keyspace = new RedisKeyspace("migrating");
 		String lockKey = keyspace.key(RedisLockStore.FEATURE, "sku");
@@ -54,13 +59,38 @@ class ClusterSlotMigrationTests {
 		from.clusterSetSlotMigrating(slot, to.clusterMyId());
 		from.migrate("127.0.0.1", toPort, lockKey, 0, 5000);
 
+		long start = System.nanoTime();
 		assertThatExceptionOfType(LockUnavailableException.class)
 			.isThrownBy(() -> other.obtain("sku").tryLock(Duration.ofMillis(500), null))
-			.withMessageContaining("'sku'");
+			.withMessageContaining("'sku'")
+			.withMessageContaining("TRYAGAIN");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("asked again until its wait ran out")
+			.isGreaterThanOrEqualTo(Duration.ofMillis(500));
 		assertThatExceptionOfType(LockUnavailableException.class)
 			.isThrownBy(() -> hold.release().block(Duration.ofSeconds(10)))
 			.withMessageContaining("'sku'");
 
+		// A caller whose wait outlasts the migration asks again every few milliseconds meanwhile,
+		// and takes the lock once the slot has moved.
+		ExecutorService waiting = Executors.newSingleThreadExecutor();
+		closeLater(waiting::shutdownNow);
+		CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> {
+			DistributedLock lock = other.obtain("sku");
+			try {
+				assertThat(lock.tryLock(Duration.ofSeconds(20), null)).isTrue();
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+			try {
+				return lock.fencingToken();
+			}
+			finally {
+				lock.unlock();
+			}
+		}, waiting);
+		Thread.sleep(300);
+		assertThat(waiter).as("still asking while the slot is split").isNotDone();
 		for (String key : from.clusterGetKeysInSlot(slot, 100)) {
 			from.migrate("127.0.0.1", toPort, key, 0, 5000);
 		}
@@ -68,10 +98,8 @@ class ClusterSlotMigrationTests {
 			node(port).clusterSetSlotNode(slot, to.clusterMyId());
 		}
 		// The hold's one-second lease ends on the new master; then the lock is free there.
-		DistributedLock lock = other.obtain("sku");
-		assertThat(lock.tryLock(Duration.ofSeconds(5), null)).isTrue();
-		assertThat(lock.fencingToken()).as("the fence moved with the slot").isGreaterThan(hold.fencingToken());
-		lock.unlock();
+		assertThat(waiter.get(20, TimeUnit.SECONDS)).as("the fence moved with the slot")
+			.isGreaterThan(hold.fencingToken());
 		assertThat(to.exists(lockKey + ":fence")).isOne();
 	}
 
