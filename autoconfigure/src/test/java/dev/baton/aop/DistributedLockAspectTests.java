@@ -14,7 +14,9 @@ import dev.baton.autoconfigure.BootAutoConfigurations;
 import dev.baton.autoconfigure.DistributedLockAutoConfiguration;
 import dev.baton.lock.DistributedLockRegistry;
 import dev.baton.lock.LockAcquisitionException;
+import dev.baton.lock.LockContext;
 import dev.baton.lock.LockHold;
+import dev.baton.redis.RedisKeyspace;
 import dev.baton.test.RedisTestServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,18 +29,22 @@ import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class DistributedLockAspectTests {
 
+	private final String prefix = "aspect" + System.nanoTime();
+
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(BootAutoConfigurations.redis())
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, BatonAutoConfiguration.class,
 				DistributedLockAutoConfiguration.class))
 		.withPropertyValues(RedisTestServers.shared().springProperties())
-		.withPropertyValues("baton.redis.key-prefix=aspect" + System.nanoTime())
+		.withPropertyValues("baton.redis.key-prefix=" + this.prefix)
 		.withUserConfiguration(Services.class);
 
 	@Test
@@ -169,6 +175,27 @@ class DistributedLockAspectTests {
 	}
 
 	@Test
+	void aMethodTakesItsLockWithTheTokenWhenItsLastCallAskedForIt() {
+		this.runner.withBean(TokenUser.class).run((context) -> {
+			TokenUser user = context.getBean(TokenUser.class);
+			StringRedisTemplate redis = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
+			RedisKeyspace keyspace = new RedisKeyspace(this.prefix);
+			List<Boolean> fencedOnEntry = new ArrayList<>();
+			List<Long> tokens = new ArrayList<>();
+			boolean[] asks = { true, true, false, false, true };
+			for (int i = 0; i < asks.length; i++) {
+				String fence = keyspace.key("lock", "token:" + i) + ":fence";
+				tokens.add(user.call("token:" + i, asks[i], () -> fencedOnEntry.add(redis.hasKey(fence))));
+			}
+			assertThat(fencedOnEntry).as("a token issued with the lock, before the method ran")
+				.containsExactly(false, true, true, false, false);
+			assertThat(tokens.get(0)).isPositive();
+			assertThat(tokens.get(1)).isPositive();
+			assertThat(tokens.get(4)).isPositive();
+		});
+	}
+
+	@Test
 	void failsAtStartUpForAKeyExpressionNamingAMissingParameter() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, BatonAutoConfiguration.class,
@@ -205,6 +232,17 @@ class DistributedLockAspectTests {
 		@Bean
 		MeterRegistry meterRegistry() {
 			return new SimpleMeterRegistry();
+		}
+
+	}
+
+	/** Reads what Redis holds when the method starts, then asks for its token or not. */
+	static class TokenUser {
+
+		@dev.baton.annotation.DistributedLock(key = "#key")
+		public long call(String key, boolean ask, Runnable onEntry) {
+			onEntry.run();
+			return ask ? LockContext.fencingToken().orElseThrow() : 0L;
 		}
 
 	}
