@@ -241,21 +241,52 @@ abstract class AbstractLockRegistry implements DistributedLockRegistry, LockRegi
 		}
 		long issued;
 		try {
-			issued = this.store.issueToken(state.key, lease.storeOwner,
-					Math.max(this.options.handoffBudget() - lease.handoffs(), 0)).join();
+			issued = issueToken(state, lease).join();
 		}
 		catch (CompletionException ex) {
 			throw new LockUnavailableException(state.key, Duration.ZERO, (ex.getCause() != null) ? ex.getCause() : ex);
 		}
 		if (issued < 0) {
-			if (state.lease() == lease) {
-				lost(state.key, lease);
-			}
 			throw tokenRefused(state.key);
 		}
-		lease.issued(issued);
-		state.ownerToken(issued);
 		return issued;
+	}
+
+	/**
+	 * Confirms a handed-off lease that has no token yet by having the store issue one, for a new
+	 * owner that wants it with the lock (a subscriber): {@code true} when issued; {@code false}
+	 * when the store lost the hold (the lease is lost and detached: the owner takes the lock
+	 * from the store anew).
+	 */
+	CompletableFuture<Boolean> confirmWithToken(KeyState state, Lease lease) {
+		return issueToken(state, lease).thenApply((issued) -> {
+			if (issued > 0) {
+				return true;
+			}
+			if (state.lease() == lease) {
+				state.detach(lease);
+			}
+			return false;
+		});
+	}
+
+	/**
+	 * Asks the store for the token of the key's current local owner, reserving the rest of the
+	 * hand-off budget after it, and records it; {@code -1} (the lease counted lost) when the
+	 * store no longer keeps the hold.
+	 */
+	private CompletableFuture<Long> issueToken(KeyState state, Lease lease) {
+		int handoffsLeft = Math.max(this.options.handoffBudget() - lease.handoffs(), 0);
+		return this.store.issueToken(state.key, lease.storeOwner, handoffsLeft).thenApply((issued) -> {
+			if (issued > 0) {
+				lease.issued(issued);
+				state.ownerToken(issued);
+			}
+			else if (state.lease() == lease) {
+				lost(state.key, lease);
+			}
+			return issued;
+		});
 	}
 
 	private static LockLostException tokenRefused(String key) {

@@ -267,7 +267,13 @@ final class Acquisition {
 					throw new LockUnavailableException("Lock '" + this.key.key + "' was lost while being handed over",
 							this.key.key, AbstractLockRegistry.elapsed(this.start));
 				}
-				held();
+				Lease fixed = this.key.lease();
+				if (!this.tokenLater && fixed != null && fixed.token() == 0) {
+					await(State.CONFIRMING, this.registry.confirmWithToken(this.key, fixed), NO_LIMIT);
+				}
+				else {
+					held();
+				}
 			}
 			case ASKING -> answered(completed);
 			case NAPPING -> {
@@ -292,6 +298,20 @@ final class Acquisition {
 		}
 		else if (this.lease != null && !this.lease.equals(current.fixed)) {
 			await(State.REFIXING, this.registry.refix(this.key, current, this.lease), NO_LIMIT);
+		}
+		else {
+			confirmOrHold(current);
+		}
+	}
+
+	/**
+	 * A lease taken over: confirmed by the store first if it was unconfirmed for too long, or
+	 * if this owner wants its token with the lock and the lease has none yet (a thread before it
+	 * never asked): the store issues it, which confirms the lease too.
+	 */
+	private void confirmOrHold(Lease current) {
+		if (!this.tokenLater && current.token() == 0) {
+			await(State.CONFIRMING, this.registry.confirmWithToken(this.key, current), NO_LIMIT);
 		}
 		else if (this.registry.mustConfirm(current)) {
 			await(State.CONFIRMING, this.registry.confirm(this.key, current), NO_LIMIT);

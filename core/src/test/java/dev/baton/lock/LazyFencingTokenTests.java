@@ -166,6 +166,30 @@ class LazyFencingTokenTests {
 	}
 
 	@Test
+	void aSubscriberHandedAHoldThatHasNoTokenYetGetsOneWithTheHold() throws Exception {
+		RedisLockRegistry registry = registry();
+		DistributedLock lock = registry.obtain("mixed");
+		lock.lock();
+		CompletableFuture<LockHold> subscriber = registry.acquire("mixed", Duration.ofSeconds(10), null).toFuture();
+		KeyState state = registry.state("mixed");
+		long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (state.localWaiters() < 1 && System.nanoTime() < until) {
+			Thread.sleep(5);
+		}
+		// Handed on by a thread that never asked for its token.
+		lock.unlock();
+		LockHold hold = subscriber.get(10, TimeUnit.SECONDS);
+		try {
+			assertThat(hold.fencingToken()).isPositive();
+			assertThat(Long.parseLong(this.redis.opsForValue().get(fence("mixed"))))
+				.isEqualTo(hold.fencingToken() + LockOptions.DEFAULTS.handoffBudget() - 1);
+		}
+		finally {
+			hold.release().block(Duration.ofSeconds(5));
+		}
+	}
+
+	@Test
 	void aReleaseAfterAnotherInstanceQueuedWakesItThroughTheFullRelease() throws Exception {
 		DistributedLock held = registry().obtain("queued");
 		DistributedLock waiting = registry().obtain("queued");
