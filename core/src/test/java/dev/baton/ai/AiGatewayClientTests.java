@@ -40,18 +40,20 @@ class AiGatewayClientTests {
 	@Test
 	void chatAllYieldsOneResultPerRequestInOrderAndCountsEveryTokenOnce() {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		try (FakeOpenAiServer server = FakeOpenAiServer.start(20, Duration.ofMillis(100),
+		// A window's limit below the client's concurrency: the calls in flight at once exceed it
+		// however slowly this machine runs them, so the limit is hit for sure.
+		try (FakeOpenAiServer server = FakeOpenAiServer.start(5, Duration.ofMillis(100),
 				RetryHint.RESET_REQUESTS_MILLIS, 0.05, 42, Duration.ofMillis(5))) {
 			AiGatewayClient client = client(server).maxConcurrency(8)
-				.maxAttempts(20)
+				.maxAttempts(30)
 				.metrics(new MicrometerAiGatewayMetrics(meters))
 				.build();
-			List<ChatRequest> requests = IntStream.range(0, 500).mapToObj((i) -> ChatRequest.of("request " + i)).toList();
+			List<ChatRequest> requests = IntStream.range(0, 200).mapToObj((i) -> ChatRequest.of("request " + i)).toList();
 
 			List<BatchResult> results = client.chatAll(requests, 50).collectList().block(Duration.ofSeconds(60));
 
-			assertThat(results).hasSize(500);
-			assertThat(results).extracting(BatchResult::index).containsExactlyElementsOf(IntStream.range(0, 500).boxed().toList());
+			assertThat(results).hasSize(200);
+			assertThat(results).extracting(BatchResult::index).containsExactlyElementsOf(IntStream.range(0, 200).boxed().toList());
 			List<BatchResult> succeeded = results.stream().filter(BatchResult::isSuccess).toList();
 			assertThat(succeeded).allSatisfy((result) -> assertThat(result.completion().content())
 				.isEqualTo("echo: request " + result.index()));
