@@ -2,6 +2,7 @@ package dev.baton.ai;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -115,7 +116,10 @@ class ClusterLimitsTests {
 
 			assertThat(other.content()).isEqualTo("echo: c");
 			assertThat(limited.block(Duration.ofSeconds(10)).content()).isEqualTo("echo: b");
-			assertThat(server.arrivalsPerWindow().get(0L))
+			// Counted from the window of the first call: starting the instances (a cluster
+			// connection on a busy machine) may take longer than the server's first window.
+			Map<Long, Integer> windows = server.arrivalsPerWindow();
+			assertThat(windows.get(Collections.min(windows.keySet())))
 				.as("the other instance did not call in the window that said 429").isEqualTo(2);
 		}
 	}

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.baton.singleflight.SingleFlightObserver.Outcome;
 import dev.baton.test.RedisTestServers;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,6 +78,7 @@ class SingleFlightClusterTests {
 	 * threads on a busy machine.
 	 */
 	@Test
+	@Tag("timing")
 	void threeHundredCallersOnThreeInstancesGetTheResultWithin50MsOfTheNotification() throws Exception {
 		List<SingleFlight> flights = List.of(this.instances.start((b) -> b), this.instances.start((b) -> b),
 				this.instances.start((b) -> b));

@@ -173,11 +173,14 @@ class SingleFlightFaultTests {
 		long start = System.nanoTime();
 		assertThat(flight.execute("stock", FlightOptions.of(String.class), () -> "local")).isEqualTo("local");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(storeTimeout.plusMillis(500));
-		long rest = System.nanoTime();
+		// A call that waited for Redis would take the store timeout at least.
+		long longest = 0;
 		for (int i = 0; i < 100; i++) {
+			long callStart = System.nanoTime();
 			assertThat(flight.execute("stock-" + i, FlightOptions.of(String.class), () -> "local")).isEqualTo("local");
+			longest = Math.max(longest, System.nanoTime() - callStart);
 		}
-		assertThat(Duration.ofNanos(System.nanoTime() - rest)).as("after the first failure nobody waits for Redis")
+		assertThat(Duration.ofNanos(longest)).as("after the first failure nobody waits for Redis")
 			.isLessThan(storeTimeout);
 		assertThat(observer.calls(Outcome.DEGRADED)).isEqualTo(101);
 		// Coalesced inside this JVM: concurrent callers share one run.
