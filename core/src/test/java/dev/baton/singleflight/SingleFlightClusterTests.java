@@ -103,7 +103,15 @@ class SingleFlightClusterTests {
 		// The probe hears the notification on its own dispatch thread, possibly after the callers
 		// in the leader's JVM (who need no notification) already have their value.
 		await().atMost(Duration.ofSeconds(5)).until(() -> notifiedAt.get() > 0);
-		assertThat(Duration.ofNanos(lastDelivered.get() - notifiedAt.get())).isLessThanOrEqualTo(Duration.ofMillis(50));
+		assertThat(Duration.ofNanos(lastDelivered.get() - notifiedAt.get())).isLessThanOrEqualTo(deliveryBound());
+	}
+
+	/**
+	 * How soon after the leader's notification every caller has the result: 50 ms on one
+	 * server. A follower that missed the notification would wait for the leader's lease (10 s).
+	 */
+	Duration deliveryBound() {
+		return Duration.ofMillis(50);
 	}
 
 	@Test
