@@ -23,12 +23,13 @@ import org.springframework.lang.Nullable;
  * <pre>
  * start ─enter─► QUEUED ─turn─► lease here?
  *   │                            ├─ none ─────────────────────► ASKING ─granted──► HELD
- *   │                            │                               busy │ ▲ wake
+ *   │                            │                 busy, or TRYAGAIN │ ▲ wake, or 25 ms
  *   │                            │                                    ▼ │
  *   │                            │                               NAPPING
  *   │                            ├─ handed, fresh ───────────────────────────────► HELD
  *   │                            ├─ handed, unconfirmed ─► CONFIRMING ─kept──────► HELD
- *   │                            │                              └─lost─► ASKING
+ *   │                            │  (or without the token   └─lost─► ASKING
+ *   │                            │   a subscriber needs: the store issues it, which confirms)
  *   │                            └─ handed, other fixed lease ─► REFIXING ───────► HELD
  *   └─ re-entry of a live hold ──────────────────────────────────────────────────► HELD
  * QUEUED, ASKING, NAPPING, CONFIRMING, REFIXING ─ time out, store failure, interrupt, cancel ─► ABANDONED
@@ -50,7 +51,10 @@ final class Acquisition {
 		/** Waiting for this JVM's turn on the key (another local owner holds it). */
 		QUEUED,
 
-		/** The local owner asks the store whether it still keeps the lease handed over. */
+		/**
+		 * The local owner asks the store whether it still keeps the lease handed over (renewing
+		 * it, or issuing the token an owner that wants it with the lock finds missing).
+		 */
 		CONFIRMING,
 
 		/** The local owner moves a handed-over lease to the fixed lease it asked for. */
@@ -59,7 +63,10 @@ final class Acquisition {
 		/** The local owner asks the store for the lock. */
 		ASKING,
 
-		/** The store said busy: waiting for its release notice, or the holder's lease end. */
+		/**
+		 * The store said busy: waiting for its release notice, or the holder's lease end; or it
+		 * said ask again shortly (a cluster slot halfway through a migration).
+		 */
 		NAPPING,
 
 		/** Held; the adapter is done. */
