@@ -87,8 +87,12 @@ class ClusterLimitsTests {
 
 			assertThat(results).hasSize(36).allMatch(BatchResult::isSuccess);
 			Map<Long, Integer> windows = server.arrivalsPerWindow();
+			// The budget spaces admissions a tenth of a second apart; a call admitted just before
+			// one of the server's windows (counted from its start, not the budget's) may arrive
+			// in it, so a window may see one more. Three instances each spending a budget of their
+			// own would put 30 in one.
 			assertThat(windows.values()).as("requests per one-second window at the server, all instances together")
-				.allMatch((count) -> count <= budget);
+				.allMatch((count) -> count <= budget + 1);
 			assertThat(windows).as("the budget, not the instances, set the pace").hasSizeGreaterThanOrEqualTo(4);
 			TokenUsage sum = instances.stream()
 				.map((client) -> client.usage().totals().get(MODEL))
