@@ -63,6 +63,10 @@ final class RedisLockStore implements LockStore {
 	/** How long an acquisition waits before asking again after a {@code TRYAGAIN}: a slot's few keys move in milliseconds. */
 	private static final Duration TRY_AGAIN_PAUSE = Duration.ofMillis(25);
 
+	private static final Attempt TOKENLESS = Attempt.acquired(0);
+
+	private static final Attempt BUSY_NOW = Attempt.busy(Duration.ZERO);
+
 	private static final CompletableFuture<Boolean> RELEASED = CompletableFuture.completedFuture(true);
 
 	private final ScriptConnection redis;
@@ -160,7 +164,7 @@ final class RedisLockStore implements LockStore {
 	 * A first try that may leave the token for later takes a free lock with one plain
 	 * {@code SET NX PX} (a lock with waiters is never absent: held, flagged or kept for the head
 	 * of the queue), the cheapest write Redis has; only when the lock is not free does the
-	 * script run, which queues the caller.
+	 * script run, at the caller's next ask, which queues it.
 	 */
 	@Override
 	public CompletableFuture<Attempt> acquireNow(String key, String owner, Duration lease, Duration willWait,
@@ -168,14 +172,17 @@ final class RedisLockStore implements LockStore {
 		if (!tokenLater || retry) {
 			return acquireByScript(key, owner, lease, willWait, handoffs, retry);
 		}
-		return this.redis.setIfAbsent(lockKey(key), owner, lease, this.deadline)
-			.thenCompose((taken) -> taken ? tokenless()
+		CompletableFuture<Boolean> taken = this.redis.setIfAbsent(lockKey(key), owner, lease, this.deadline);
+		if (willWait.isZero()) {
+			// Not free: the script reads who holds it, so that a holder of a later format is
+			// reported to a caller that does not wait too (it is never taken either way).
+			return taken.thenCompose((set) -> set ? CompletableFuture.completedFuture(TOKENLESS)
 					: acquireByScript(key, owner, lease, willWait, handoffs, false));
-	}
-
-	private CompletableFuture<Attempt> tokenless() {
-		// Sharded: an owner's first try never follows a channel yet, so there is nothing to stop.
-		return CompletableFuture.completedFuture(Attempt.acquired(0));
+		}
+		// Taken: a hold without its token (a first try follows no shard channel yet, so there is
+		// nothing to stop). Not free: "busy, ask again now", so that the caller's next ask, the
+		// script that queues it, is a retry its wait bounds as it bounds every retry.
+		return taken.thenApply((set) -> set ? TOKENLESS : BUSY_NOW);
 	}
 
 	private CompletableFuture<Attempt> acquireByScript(String key, String owner, Duration lease, Duration willWait,

@@ -29,6 +29,12 @@ public final class BlockHoundInstallation implements Extension {
 			// method in Lettuce 6.6 and 6.8). Seen in SingleFlightOnClusterTests as "Unable to connect".
 			.allowBlockingCallsInside("io.lettuce.core.cluster.PooledClusterConnectionProvider$NodeConnectionPostProcessor",
 					"lambda$apply$4")
+			// A command redirected to a master Lettuce has no connection to yet (a failover's new
+			// master answering MOVED) connects to it on the event loop that read the redirection;
+			// building the connection's synchronous API takes the lock of Lettuce's method cache
+			// (MethodTranslator.of), which parks when contended. Under BlockHound the error broke
+			// the connection and failed the watchdog's renewals in ClusterFailoverTests.
+			.allowBlockingCallsInside("io.lettuce.core.internal.AbstractInvocationHandler$MethodTranslator", "of")
 			// resilience4j's Spring Boot module keeps each bulkhead's recent events for Actuator in a
 			// ConcurrentEvictingQueue, written under a StampedLock: a permit released on an event loop
 			// publishes an event there and, contended, parks for the length of one ring-buffer write

@@ -119,7 +119,9 @@ public final class RedisTestSentinel implements AutoCloseable {
 	public void killPrimary() {
 		RedisProcess old = this.primary;
 		old.stop();
-		await().atMost(RedisProcess.READY).pollInterval(Duration.ofMillis(50))
+		// Polled through new connections, which the sentinels' promotion may close as they open
+		// (they disconnect the promoted replica's clients so that they reconnect): asked again.
+		await().atMost(RedisProcess.READY).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
 			.until(() -> this.replica.run((redis) -> redis.info("replication")).contains("role:master")
 					&& this.sentinels.stream().allMatch((sentinel) -> Integer.toString(this.replica.port())
 						.equals(sentinel.run((redis) -> redis.dispatch(CommandType.SENTINEL,
