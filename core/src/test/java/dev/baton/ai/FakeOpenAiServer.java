@@ -60,7 +60,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
 	private final Duration latency;
 
-	private final long startNanos = System.nanoTime();
+	private volatile long startNanos = System.nanoTime();
+
+	/** Set by {@link #startWindowsAtNextRequest()}, cleared by the request that starts them. */
+	private volatile boolean windowsFromNextRequest;
 
 	private final Map<Long, AtomicInteger> arrivals = new ConcurrentHashMap<>();
 
@@ -120,6 +123,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
 		return start(0, Duration.ofSeconds(1), RetryHint.RETRY_AFTER_SECONDS, 0, 1, Duration.ZERO);
 	}
 
+	/**
+	 * Starts the rate-limit windows at the next request rather than at the server's start, so
+	 * that a test's first request opens a window whatever the time its clients took to build.
+	 */
+	public void startWindowsAtNextRequest() {
+		this.windowsFromNextRequest = true;
+	}
+
 	/** {@code http://127.0.0.1:<port>/v1}, the base URL of a client. */
 	public String baseUrl() {
 		return "http://127.0.0.1:" + this.server.port() + "/v1";
@@ -127,7 +138,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		long arrival = System.nanoTime();
-		long windowIndex = (arrival - this.startNanos) / this.window.toNanos();
+		if (this.windowsFromNextRequest) {
+			synchronized (this) {
+				if (this.windowsFromNextRequest) {
+					this.startNanos = arrival;
+					this.windowsFromNextRequest = false;
+				}
+			}
+		}
+		long start = this.startNanos;
+		long windowIndex = (arrival - start) / this.window.toNanos();
 		this.received.incrementAndGet();
 		this.arrivals.computeIfAbsent(windowIndex, (w) -> new AtomicInteger()).incrementAndGet();
 		this.highWater.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
@@ -144,14 +164,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
 			.asString()
 			.delayElement(this.latency)
 			.doOnNext((body) -> done.run())
-			.flatMap((body) -> answer(body, windowIndex, arrival, response))
+			.flatMap((body) -> answer(body, windowIndex, arrival - start, response))
 			.doFinally((signal) -> done.run());
 	}
 
-	private Mono<Void> answer(String body, long windowIndex, long arrival, HttpServerResponse response) {
+	private Mono<Void> answer(String body, long windowIndex, long sinceStart, HttpServerResponse response) {
 		if (this.limitPerWindow > 0 && this.accepted.computeIfAbsent(windowIndex, (w) -> new AtomicInteger())
 			.incrementAndGet() > this.limitPerWindow) {
-			return tooMany(response, (windowIndex + 1) * this.window.toNanos() - (arrival - this.startNanos));
+			return tooMany(response, (windowIndex + 1) * this.window.toNanos() - sinceStart);
 		}
 		if (this.failureRatio > 0 && draw() < this.failureRatio) {
 			this.failed.incrementAndGet();
