@@ -213,6 +213,8 @@ class LockFaultTests {
 		};
 		List<Thread> contenders = List.of(new Thread(contender), new Thread(contender));
 		contenders.forEach(Thread::start);
+		// The other instance is up before Redis loses the key, so that it asks at once.
+		DistributedLock other = registry(server, Duration.ofSeconds(30)).obtain("flushed");
 		await().atMost(Duration.ofSeconds(5)).until(() -> grants.size() > 20);
 		// Redis loses every key (a restart without persistence, a failover), and another
 		// instance takes the lock there.
@@ -222,7 +224,6 @@ class LockFaultTests {
 		});
 		long lostAt = System.nanoTime();
 		stopAt.set(lostAt + lease.toNanos() / 2);
-		DistributedLock other = registry(server, Duration.ofSeconds(30)).obtain("flushed");
 		assertThat(other.tryLock(Duration.ofSeconds(5), null)).isTrue();
 		long otherToken = other.fencingToken();
 		for (Thread thread : contenders) {

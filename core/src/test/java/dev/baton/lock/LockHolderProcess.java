@@ -31,7 +31,8 @@ public final class LockHolderProcess {
 		try (RedisLockRegistry registry = new RedisLockRegistry(factory, new RedisKeyspace(args[2]), null, options)) {
 			DistributedLock lock = registry.obtain(args[3]);
 			Duration lease = (leaseMillis > 0) ? Duration.ofMillis(leaseMillis) : null;
-			if (!lock.tryLock(Duration.ofSeconds(10), lease)) {
+			// The token comes with the lock: the line below goes out as soon as the lock is taken.
+			if (!lock.tryLockWithToken(Duration.ofSeconds(10), lease)) {
 				System.out.println("TIMEOUT");
 				return;
 			}
