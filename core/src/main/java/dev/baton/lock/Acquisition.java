@@ -284,7 +284,8 @@ final class Acquisition {
 			}
 			case ASKING -> answered(completed);
 			case NAPPING -> {
-				// Asked with time left to wait, so the store queued it.
+				// Asked before with time left to wait: the store queued it, or (a thread's plain
+				// first try) said busy; either way the next ask goes through the queue.
 				this.retry = true;
 				ask();
 			}
